@@ -13,6 +13,7 @@ import statistics
 import sys
 import time
 import traceback
+import tracemalloc
 from typing import Any
 
 from benchmarks import common
@@ -46,6 +47,14 @@ def _train(lib: Any, name: str, cfg: dict[str, Any]) -> dict[str, Any]:
 def _chain(lib: Any, cfg: dict[str, Any]) -> dict[str, Any]:
     """W4: one forward of the chain and one backward, timed apart."""
     forward, backward = lib.w4(cfg["chain"], common.chain_start())
+    if cfg.get("tracemalloc"):
+        # Python-heap view (numpy reports its buffers to tracemalloc, torch's allocator does
+        # not); it slows the run, so this mode reports memory only.
+        tracemalloc.start()
+        backward(forward())
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        return {"tracemalloc_peak_mb": _mb(peak)}
     t0 = time.perf_counter()
     out = forward()
     t1 = time.perf_counter()

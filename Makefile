@@ -1,0 +1,49 @@
+# Every target builds its own virtualenv from the system python3; nothing is assumed installed.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+BVENV  := .venv-bench
+BSTAMP := $(BVENV)/.installed-stamp
+
+.PHONY: demo test test-fast bench lint typecheck clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[all,dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/autograd-core demo --out demo-output
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -n 2 tests
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -x -q tests
+
+lint: $(STAMP)
+	$(BIN)/ruff check autograd_core nn optim tests benchmarks examples
+	$(BIN)/mypy
+
+$(BVENV)/bin/python:
+	$(PYTHON) -m venv $(BVENV)
+	$(BVENV)/bin/python -m pip install --quiet --upgrade pip
+
+# Peers are optional: one that fails to install is reported "not available" by the suite.
+$(BSTAMP): pyproject.toml | $(BVENV)/bin/python
+	$(BVENV)/bin/python -m pip install --quiet -e '.[progress]'
+	-$(BVENV)/bin/python -m pip install --quiet torch==2.13.0
+	-$(BVENV)/bin/python -m pip install --quiet autograd
+	-$(BVENV)/bin/python -m pip install --quiet mygrad
+	-$(BVENV)/bin/python -m pip install --quiet micrograd
+	touch $(BSTAMP)
+
+bench: $(BSTAMP)
+	$(BVENV)/bin/python -m benchmarks.run $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) $(BVENV) demo-output .pytest_cache .mypy_cache .ruff_cache *.egg-info

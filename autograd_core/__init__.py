@@ -1,0 +1,27 @@
+"""autograd_core: a readable reverse-mode autodiff engine on numpy.
+
+`Value` (scalars, micrograd's API) and `Tensor` (arrays, PyTorch's vocabulary) share one graph
+engine: operations are recorded in the forward pass and `backward()` replays the chain rule in
+reverse topological order.
+"""
+
+from .engine import (
+    AnomalyError,
+    Function,
+    Node,
+    backward,
+    detect_anomaly,
+    enable_grad,
+    grad,
+    is_anomaly_enabled,
+    is_grad_enabled,
+    no_grad,
+    set_grad_enabled,
+)
+from .gradcheck import *  # noqa: F401,F403
+from .tensor import *  # noqa: F401,F403
+from .tensor import Tensor
+from .value import Value
+from .viz import *  # noqa: F401,F403
+
+__version__ = "0.1.0"

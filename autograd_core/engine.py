@@ -1,0 +1,618 @@
+"""The graph engine shared by `Value` and `Tensor`.
+
+Every differentiable number (a `Node`) remembers the `Function` that made it; a `Function`
+remembers its inputs. `backward()` sorts that graph topologically (iteratively: depth is
+unbounded) and replays the chain rule from the output back to the leaves, summing the
+gradients of a node that was used more than once.
+
+Backward formulas are written with Node operations, so with `create_graph=True` the backward
+pass is itself recorded and can be differentiated again. With `create_graph=False` recording is
+switched off once around the whole pass, so those operations cost no more than plain numpy.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+import traceback
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeVar
+from weakref import ref as _weakref
+
+__all__ = [
+    "Node",
+    "Function",
+    "no_grad",
+    "enable_grad",
+    "set_grad_enabled",
+    "is_grad_enabled",
+    "detect_anomaly",
+    "is_anomaly_enabled",
+    "grad",
+    "backward",
+    "AnomalyError",
+]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+# ---------------------------------------------------------------- modes (thread-local)
+
+class _Mode(threading.local):
+    """Per-thread switches: one thread under `no_grad` never stops another from recording."""
+
+    enabled: bool = True
+    anomaly: bool = False
+    check_inf: bool = True
+
+
+_mode = _Mode()
+
+# A global clock ticked by every in-place write. A Function stamps the clock when it is
+# recorded; a saved tensor whose last write is later than that stamp has changed under it.
+# Normal runs (no in-place writes) pay one integer store per op and nothing at backward.
+_clock = [0]
+
+
+def _tick() -> int:
+    _clock[0] += 1
+    return _clock[0]
+
+
+def is_grad_enabled() -> bool:
+    """True when operations are being recorded for backward in this thread."""
+    return _mode.enabled
+
+
+def is_anomaly_enabled() -> bool:
+    """True inside `detect_anomaly()` in this thread."""
+    return _mode.anomaly
+
+
+class _ModeSwitch:
+    """Base of the grad-mode switches: a context manager and a decorator."""
+
+    _target = True
+
+    def __init__(self) -> None:
+        self._prev: list[bool] = []
+
+    def __enter__(self) -> None:
+        self._prev.append(_mode.enabled)
+        _mode.enabled = self._target
+
+    def __exit__(self, *exc: object) -> None:
+        _mode.enabled = self._prev.pop()
+
+    def __call__(self, func: F) -> F:
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with type(self)():
+                return func(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+
+class no_grad(_ModeSwitch):
+    """Context manager / decorator: record nothing (inference, optimizer updates)."""
+
+    _target = False
+
+
+class enable_grad(_ModeSwitch):
+    """Context manager / decorator: record operations even inside `no_grad`."""
+
+    _target = True
+
+
+class set_grad_enabled(_ModeSwitch):
+    """Switch recording on or off: `with set_grad_enabled(False): ...`."""
+
+    def __init__(self, mode: bool) -> None:
+        super().__init__()
+        self._target = bool(mode)
+
+    def __call__(self, func: F) -> F:
+        mode = self._target
+
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with set_grad_enabled(mode):
+                return func(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+
+class AnomalyError(RuntimeError):
+    """A NaN or Inf found by `detect_anomaly()`, with the op and where it was created."""
+
+
+class detect_anomaly:
+    """Context manager / decorator: check every forward output and backward gradient for NaN/Inf.
+
+    The first bad value raises `AnomalyError` naming the op, the shapes, the input ranges and the
+    line of user code that created the op. Creation sites are only recorded in this mode.
+    """
+
+    def __init__(self, check_inf: bool = True) -> None:
+        self.check_inf = check_inf
+        self._prev: list[tuple[bool, bool]] = []
+
+    def __enter__(self) -> None:
+        self._prev.append((_mode.anomaly, _mode.check_inf))
+        _mode.anomaly, _mode.check_inf = True, self.check_inf
+
+    def __exit__(self, *exc: object) -> None:
+        _mode.anomaly, _mode.check_inf = self._prev.pop()
+
+    def __call__(self, func: F) -> F:
+        check_inf = self.check_inf
+
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with detect_anomaly(check_inf):
+                return func(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+
+# ---------------------------------------------------------------- Node
+
+class Node:
+    """Base of `Value` and `Tensor`: a number in the graph, with the Function that made it."""
+
+    __slots__ = ("_fn", "requires_grad", "_hooks", "_retains_grad", "_out_index", "__weakref__")
+
+    # Filled in by subclasses.
+    _fn: Function | None
+    requires_grad: bool
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for nodes the user created (not the result of a recorded op)."""
+        return self._fn is None
+
+    @property
+    def grad_fn(self) -> Function | None:
+        """The Function that produced this node, or None for a leaf."""
+        return self._fn
+
+    def register_hook(self, hook: Callable[[Any], Any]) -> Callable[[], None]:
+        """Call `hook(grad)` when this node's gradient is computed; a non-None return replaces it.
+
+        Returns a function that removes the hook.
+        """
+        if not self.requires_grad:
+            raise RuntimeError("register_hook: cannot register a hook on a node that does not "
+                               "require grad")
+        if self._hooks is None:
+            self._hooks = []
+        self._hooks.append(hook)
+        hooks = self._hooks
+
+        def remove() -> None:
+            if hook in hooks:
+                hooks.remove(hook)
+
+        return remove
+
+    def retain_grad(self) -> None:
+        """Keep `.grad` for this non-leaf node after backward (leaves always keep theirs)."""
+        if not self.requires_grad:
+            raise RuntimeError("retain_grad: this node does not require grad")
+        self._retains_grad = True
+
+    def backward(self, gradient: Any = None, retain_graph: bool = False,
+                 create_graph: bool = False) -> None:
+        """Accumulate d(self)/d(leaf) into every leaf's `.grad` by the chain rule."""
+        backward([self], None if gradient is None else [gradient], retain_graph=retain_graph,
+                 create_graph=create_graph)
+
+    # ---- hooks the engine calls; each front-end implements them for its own data type
+    def _seed_grad(self, gradient: Any) -> Node:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _fit_grad(self, g: Node, fn: Function, i: int) -> Node:  # pragma: no cover
+        raise NotImplementedError
+
+    def _accumulate(self, g: Node, create_graph: bool,
+                    stored: set[int]) -> None:  # pragma: no cover
+        raise NotImplementedError
+
+    def _check_finite(self) -> str | None:  # pragma: no cover
+        raise NotImplementedError
+
+
+# ---------------------------------------------------------------- Function
+
+class Function:
+    """Base of every differentiable operation, the library's and the user's.
+
+    Subclass it and define, as static methods or plain methods (the context `ctx` is the
+    Function instance itself):
+
+    - ``forward(ctx, *args)``: receives the raw data of each Node argument (a numpy array for
+      a Tensor, a float for a Value) and any other argument unchanged; returns raw data (or a
+      tuple of raw data for several outputs). It is never recorded.
+    - ``backward(ctx, *grad_outputs)``: receives one gradient Node per output and returns one
+      gradient per forward argument (a Node, or None where there is none). Write it with Node
+      operations (``grad * ctx.inputs[1]``) and higher-order gradients come for free.
+
+    ``ctx.inputs`` holds the forward arguments (Nodes stay Nodes), ``ctx.save_for_backward`` and
+    ``ctx.saved_tensors`` keep anything else backward needs, and ``ctx.needs_input_grad`` says
+    which arguments want a gradient. Call the op with ``MyOp.apply(*args)``.
+    The engine sums each returned gradient back to its input's shape (undoing broadcasting).
+    """
+
+    __slots__ = ("inputs", "needs_input_grad", "_saved", "_epoch", "_nout", "_trace", "_outref",
+                 "_out_meta")
+
+    #: False for ops whose backward never reads its inputs' data (add, neg...): writing
+    #: into such an input in place after the op is then allowed, as in PyTorch.
+    reads_inputs = True
+    #: True for ops whose backward uses their own output (exp, tanh...): the engine then
+    #: keeps a weak reference to it, readable as `ctx.output`.
+    saves_output = False
+
+    inputs: tuple[Any, ...] | None
+    needs_input_grad: tuple[bool, ...]
+
+    @classmethod
+    def apply(cls, *args: Any) -> Any:
+        """Run `forward` on the raw data and record the op when any input requires grad."""
+        raw = []
+        needs = []
+        out_type = None
+        for a in args:
+            if isinstance(a, Node):
+                t = a._out_type  # type: ignore[attr-defined]
+                if out_type is None:
+                    out_type = t
+                elif t is not out_type:
+                    raise TypeError(f"{cls.__name__}: cannot mix {out_type.__name__} and "
+                                    f"{t.__name__} arguments; convert one of them first")
+                raw.append(a.data)  # type: ignore[attr-defined]
+                needs.append(a.requires_grad)
+            else:
+                raw.append(a)
+                needs.append(False)
+        if out_type is None:
+            raise TypeError(f"{cls.__name__}.apply needs at least one Tensor or Value argument")
+        ctx = cls.__new__(cls)
+        ctx.inputs = None
+        ctx._saved = None
+        ctx._outref = None
+        ctx._trace = None
+        record = _mode.enabled and True in needs
+        if record:
+            ctx.inputs = args
+            ctx.needs_input_grad = tuple(needs)
+            ctx._epoch = _clock[0]
+            if _mode.anomaly:
+                ctx._trace = _user_frame()
+        else:
+            ctx.needs_input_grad = tuple(needs)
+            ctx.inputs = args  # forward may read ctx.inputs; dropped again below
+        data = cls.forward(ctx, *raw)
+        if isinstance(data, tuple):
+            outs = tuple(out_type._from_op(d, ctx if record else None) for d in data)
+            if record:
+                ctx._nout = len(outs)
+                ctx._out_meta = tuple(o._meta() for o in outs)
+                for i, o in enumerate(outs):
+                    o._out_index = i
+        else:
+            outs = out_type._from_op(data, ctx if record else None)
+            if record:
+                ctx._nout = 1
+        if not record:
+            ctx.inputs = None
+        elif cls.saves_output:
+            ctx._outref = _weakref(outs)
+        if _mode.anomaly:
+            _check_forward(ctx, cls, args, outs)
+        return outs
+
+    def save_for_backward(self, *items: Any) -> None:
+        """Keep `items` (Nodes, arrays, anything) for backward; read them as `saved_tensors`."""
+        self._saved = items
+
+    @property
+    def saved_tensors(self) -> tuple[Any, ...]:
+        """What `save_for_backward` kept; an error after the graph was freed."""
+        if self._saved is None and self.inputs is None:
+            raise RuntimeError(_FREED_MESSAGE.format(name=type(self).__name__))
+        return self._saved or ()
+
+    @property
+    def output(self) -> Any:
+        """The op's output, for classes with `saves_output = True` (held by weak reference:
+        a strong one would be a cycle; it is alive whenever backward can reach this op)."""
+        out = self._outref() if self._outref is not None else None
+        if out is None:
+            raise RuntimeError(f"{type(self).__name__}: its output is gone; keep a reference to "
+                               "the result until backward has run")
+        return out
+
+    @staticmethod
+    def forward(ctx: Any, *args: Any) -> Any:  # pragma: no cover - abstract
+        """Compute the op on raw data."""
+        raise NotImplementedError
+
+    @staticmethod
+    def backward(ctx: Any, *grad_outputs: Any) -> Any:  # pragma: no cover - abstract
+        """Map output gradients to input gradients, in Node operations."""
+        raise NotImplementedError
+
+    def _release(self) -> None:
+        self.inputs = None
+        self._saved = None
+        self._outref = None
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}>"
+
+    @property
+    def name(self) -> str:
+        """The op's name as drawn and reported (the class name without a leading underscore)."""
+        return type(self).__name__.lstrip("_")
+
+
+_FREED_MESSAGE = (
+    "Trying to run backward through the graph a second time (through {name}), but its saved "
+    "values were freed by the first backward. Pass retain_graph=True to the first backward() "
+    "(or grad()) call if you need to run backward through the same graph again."
+)
+
+
+# ---------------------------------------------------------------- anomaly helpers
+
+_PKG_MARKERS = ("autograd_core", "/nn/", "/optim/")
+
+
+def _user_frame() -> str:
+    """The innermost stack frame outside this library: where the user created the op."""
+    for frame in reversed(traceback.extract_stack()[:-2]):
+        fname = frame.filename.replace("\\", "/")
+        if not any(m in fname for m in _PKG_MARKERS):
+            return f'File "{frame.filename}", line {frame.lineno}, in {frame.name}\n    ' \
+                   f"{(frame.line or '').strip()}"
+    return "<unknown>"
+
+
+def _describe_inputs(args: Sequence[Any]) -> str:
+    parts = []
+    for i, a in enumerate(args or ()):
+        if isinstance(a, Node):
+            parts.append(f"  input {i}: {a._describe()}")  # type: ignore[attr-defined]
+    return "\n".join(parts) or "  (no Node inputs)"
+
+
+def _check_forward(ctx: Function, cls: type, args: Sequence[Any], outs: Any) -> None:
+    for o in outs if isinstance(outs, tuple) else (outs,):
+        bad = o._check_finite()
+        if bad is None or (bad == "Inf" and not _mode.check_inf):
+            continue
+        if any(isinstance(a, Node) and a._check_finite() is not None for a in args):
+            continue  # it came in with the inputs; the op that made it was reported
+        raise AnomalyError(
+            f"detect_anomaly: forward of {cls.__name__} produced {bad} "
+            f"(output {o._describe()}).\n{_describe_inputs(args)}\n"
+            f"The op was created at:\n  {ctx._trace or _user_frame()}")
+
+
+def _check_backward(fn: Function, i: int, g: Node) -> None:
+    bad = g._check_finite()
+    if bad is None or (bad == "Inf" and not _mode.check_inf):
+        return
+    raise AnomalyError(
+        f"detect_anomaly: backward of {type(fn).__name__} returned {bad} in the gradient for "
+        f"input {i} (gradient {g._describe()}).\n"  # type: ignore[attr-defined]
+        f"{_describe_inputs(fn.inputs or ())}\n"
+        f"The op was created at:\n  "
+        f"{fn._trace or '<not recorded: create the op inside detect_anomaly>'}")
+
+
+# ---------------------------------------------------------------- the backward pass
+
+def _toposort(roots: Sequence[Node]) -> list[Node]:
+    """Nodes reachable from `roots` that require grad, inputs before outputs (iterative DFS)."""
+    order: list[Node] = []
+    visited: set[int] = set()
+    stack: list[tuple[Node, bool]] = [(r, False) for r in reversed(roots)]
+    append, pop, push = order.append, stack.pop, stack.append
+    while stack:
+        node, done = pop()
+        if done:
+            append(node)
+            continue
+        nid = id(node)
+        if nid in visited:
+            continue
+        visited.add(nid)
+        push((node, True))
+        fn = node._fn
+        if fn is not None:
+            inputs = fn.inputs
+            if inputs is None:
+                raise RuntimeError(_FREED_MESSAGE.format(name=type(fn).__name__))
+            for x, need in zip(inputs, fn.needs_input_grad):
+                if need and id(x) not in visited:
+                    push((x, False))
+    return order
+
+
+def _check_versions(fn: Function) -> None:
+    """Raise when data that `fn`'s backward needs was written in place after `fn` was recorded."""
+    stamp = fn._epoch
+    suspects: list[tuple[str, Any]] = []
+    if fn.reads_inputs:
+        suspects += [(f"input {i}", x) for i, x in enumerate(fn.inputs or ())]
+    suspects += [(f"saved value {i}", x) for i, x in enumerate(fn._saved or ())]
+    if fn._outref is not None and fn._outref() is not None:
+        suspects.append(("its output", fn._outref()))
+    for what, x in suspects:
+        if getattr(x, "_modified_at", 0) > stamp:
+            raise RuntimeError(
+                f"backward of {type(fn).__name__}: {what} ({x._describe()}) was modified by an "
+                "in-place operation after it was used in the forward pass, so the gradient "
+                "would be wrong. Fix: use the out-of-place version of the in-place op (e.g. "
+                "`x = x + 1` instead of `x.add_(1)`), or `.clone()` the tensor before writing.")
+
+
+def _run_backward(roots: Sequence[Node], seeds: Sequence[Node], retain_graph: bool,
+                  create_graph: bool, capture: dict[int, Node] | None = None) -> dict[int, Any]:
+    """The chain rule in reverse topological order.
+
+    Without `capture`, leaf gradients accumulate into `.grad`. With `capture` (a dict id->node,
+    used by `grad()`), the gradients of those nodes are returned instead and no `.grad` changes.
+    """
+    order = _toposort(roots)
+    grads: dict[int, Any] = {}
+    for r, s in zip(roots, seeds):
+        k = id(r)
+        grads[k] = s if k not in grads else grads[k] + s
+    captured: dict[int, Any] = {}
+    stored: set[int] = set()  # gradient arrays already handed to a `.grad` in this pass
+    pending: dict[int, list[Any]] = {}  # multi-output functions wait for all their outputs
+    pending_left: dict[int, int] = {}
+    prev = _mode.enabled
+    _mode.enabled = create_graph
+    anomaly = _mode.anomaly
+    try:
+        if any(n._fn is not None and n._fn._nout > 1 for n in order):
+            for n in order:
+                fn = n._fn
+                if fn is not None and fn._nout > 1:
+                    pending_left[id(fn)] = pending_left.get(id(fn), 0) + 1
+        for node in reversed(order):
+            nid = id(node)
+            g = grads.pop(nid, None)
+            if g is not None and node._hooks:
+                for hook in node._hooks:
+                    r = hook(g)
+                    if r is not None:
+                        g = r
+            if capture is not None and nid in capture and g is not None:
+                captured[nid] = g
+            fn = node._fn
+            if fn is None:
+                if capture is None and g is not None:
+                    node._accumulate(g, create_graph, stored)
+                continue
+            if node._retains_grad and capture is None and g is not None:
+                node._accumulate(g, create_graph, stored)
+            if fn._nout > 1:
+                key = id(fn)
+                slot = pending.setdefault(key, [None] * fn._nout)
+                slot[node._out_index] = g  # type: ignore[attr-defined]
+                pending_left[key] -= 1
+                if pending_left[key]:
+                    continue
+                gouts = pending.pop(key)
+                if all(x is None for x in gouts):
+                    continue
+                gouts = [type(node)._zeros(fn._out_meta[i]) if x is None else x  # type: ignore
+                         for i, x in enumerate(gouts)]
+            else:
+                if g is None:
+                    continue
+                gouts = [g]
+            if _clock[0] > fn._epoch:
+                _check_versions(fn)
+            inputs = fn.inputs
+            needs = fn.needs_input_grad
+            gin = type(fn).backward(fn, *gouts)
+            if not isinstance(gin, tuple):
+                gin = (gin,)
+            if inputs is None:
+                raise RuntimeError(_FREED_MESSAGE.format(name=type(fn).__name__))
+            if len(gin) != len(inputs):
+                raise RuntimeError(
+                    f"{type(fn).__name__}.backward returned {len(gin)} gradients, but forward "
+                    f"took {len(inputs)} arguments: return one per argument (None for "
+                    "arguments without a gradient)")
+            if not retain_graph:
+                fn._release()
+            for i in range(len(inputs)):
+                gx = gin[i]
+                if gx is None or not needs[i]:
+                    continue
+                x = inputs[i]
+                gx = x._fit_grad(gx, fn, i)
+                if anomaly:
+                    _check_backward(fn, i, gx)
+                k = id(x)
+                old = grads.get(k)
+                grads[k] = gx if old is None else old + gx
+    finally:
+        _mode.enabled = prev
+    return captured
+
+
+def _as_list(x: Any) -> list[Any]:
+    if isinstance(x, Node):
+        return [x]
+    return list(x)
+
+
+def backward(tensors: Node | Iterable[Node], grad_tensors: Any = None,
+             retain_graph: bool = False, create_graph: bool = False) -> None:
+    """Accumulate the gradients of `tensors` (weighted by `grad_tensors`) into the leaves."""
+    roots = _as_list(tensors)
+    gl = [None] * len(roots) if grad_tensors is None else _as_list_or_none(grad_tensors)
+    if len(gl) != len(roots):
+        raise ValueError(f"backward: got {len(roots)} outputs but {len(gl)} gradients")
+    for r in roots:
+        if not isinstance(r, Node):
+            raise TypeError(f"backward: expected a Tensor or Value, got {type(r).__name__}")
+        if not r.requires_grad:
+            raise RuntimeError(
+                f"backward: the output ({r._describe()}) does not require grad: no input of the "  # type: ignore
+                "computation had requires_grad=True, or it was computed under no_grad()")
+    seeds = [r._seed_grad(g) for r, g in zip(roots, gl)]
+    _run_backward(roots, seeds, retain_graph or create_graph, create_graph)
+
+
+def _as_list_or_none(x: Any) -> list[Any]:
+    if isinstance(x, (list, tuple)):
+        return list(x)
+    return [x]
+
+
+def grad(outputs: Node | Sequence[Node], inputs: Node | Sequence[Node],
+         grad_outputs: Any = None, retain_graph: bool | None = None,
+         create_graph: bool = False, allow_unused: bool = False) -> tuple[Any, ...]:
+    """Return d(outputs)/d(inputs) as a tuple, one per input, without touching any `.grad`.
+
+    As in PyTorch: `retain_graph` defaults to `create_graph`; an input that the outputs do not
+    depend on is an error unless `allow_unused=True`, in which case its gradient is None.
+    """
+    outs = _as_list(outputs)
+    ins = _as_list(inputs)
+    gl = [None] * len(outs) if grad_outputs is None else _as_list_or_none(grad_outputs)
+    if len(gl) != len(outs):
+        raise ValueError(f"grad: got {len(outs)} outputs but {len(gl)} grad_outputs")
+    for i, x in enumerate(ins):
+        if not isinstance(x, Node) or not x.requires_grad:
+            raise RuntimeError(f"grad: input {i} does not require grad, so it has no gradient")
+    for o in outs:
+        if not isinstance(o, Node) or not o.requires_grad:
+            raise RuntimeError("grad: an output does not require grad (computed under no_grad, "
+                               "or from inputs without requires_grad=True)")
+    if retain_graph is None:
+        retain_graph = create_graph
+    seeds = [o._seed_grad(g) for o, g in zip(outs, gl)]
+    capture = {id(x): x for x in ins}
+    got = _run_backward(outs, seeds, retain_graph, create_graph, capture)
+    result = []
+    for i, x in enumerate(ins):
+        g = got.get(id(x))
+        if g is None:
+            if not allow_unused:
+                raise RuntimeError(f"grad: input {i} was not used to compute the outputs; pass "
+                                   "allow_unused=True to get None for it")
+            result.append(None)
+        else:
+            result.append(g if create_graph else g._detached())  # type: ignore[attr-defined]
+    return tuple(result)

@@ -1,0 +1,512 @@
+"""`Value`: a scalar on the shared graph engine, with micrograd's API.
+
+Arithmetic follows IEEE 754 as numpy does, never Python's math errors: ``exp(1000) = inf``,
+``log(0) = -inf``, ``log(-1) = nan``, ``1 / 0 = inf``, ``(-8) ** 0.5 = nan``.
+
+Derivatives at kinks (the same conventions as `Tensor` and `nn.functional`):
+
+=================  =========================
+op                 derivative at the kink
+=================  =========================
+relu(x) at 0       0
+leaky_relu at 0    slope
+abs(x) at 0        0
+elu(x) at 0        alpha (the left branch)
+=================  =========================
+"""
+
+from __future__ import annotations
+
+import math
+from numbers import Real
+from typing import Any
+
+from .engine import Function, Node
+
+__all__ = ["Value"]
+
+_INF = float("inf")
+_NAN = float("nan")
+
+
+# ---------------------------------------------------------------- IEEE float helpers
+
+def _div(a: float, b: float) -> float:
+    try:
+        return a / b
+    except ZeroDivisionError:
+        if a == 0 or a != a:
+            return _NAN
+        return math.copysign(_INF, a) * math.copysign(1.0, b)
+
+
+def _pow(a: float, b: float) -> float:
+    try:
+        return math.pow(a, b)
+    except OverflowError:
+        odd = b == int(b) and int(b) % 2 == 1
+        return -_INF if (a < 0 and odd) else _INF
+    except ValueError:
+        if a == 0 and b < 0:
+            odd = b == int(b) and int(b) % 2 == 1
+            return math.copysign(_INF, a) if odd else _INF
+        return _NAN
+
+
+def _exp(a: float) -> float:
+    try:
+        return math.exp(a)
+    except OverflowError:
+        return _INF
+
+
+def _log(a: float) -> float:
+    if a > 0:
+        return math.log(a)
+    return -_INF if a == 0 else _NAN
+
+
+def _sigmoid(a: float) -> float:
+    if a >= 0:
+        return 1.0 / (1.0 + math.exp(-a))
+    e = _exp(a)
+    return e / (1.0 + e)
+
+
+# ---------------------------------------------------------------- primitives
+
+class _Add(Function):
+    __slots__ = ()
+    reads_inputs = False
+
+    def forward(ctx, a, b):
+        return a + b
+
+    def backward(ctx, g):
+        return g, g
+
+
+class _Mul(Function):
+    __slots__ = ()
+
+    def forward(ctx, a, b):
+        return a * b
+
+    def backward(ctx, g):
+        a, b = ctx.inputs
+        return g * b, g * a
+
+
+class _Div(Function):
+    __slots__ = ()
+
+    def forward(ctx, a, b):
+        return _div(a, b)
+
+    def backward(ctx, g):
+        a, b = ctx.inputs
+        return g / b, -g * a / (b * b)
+
+
+class _Neg(Function):
+    __slots__ = ()
+    reads_inputs = False
+
+    def forward(ctx, a):
+        return -a
+
+    def backward(ctx, g):
+        return (-g,)
+
+
+class _PowConst(Function):
+    __slots__ = ()
+
+    def forward(ctx, a, c):
+        return _pow(a, c)
+
+    def backward(ctx, g):
+        a, c = ctx.inputs
+        if c == 0:
+            return g * 0.0, None
+        return g * c * a ** (c - 1), None
+
+
+class _Pow(Function):
+    __slots__ = ()
+
+    def forward(ctx, a, b):
+        out = _pow(a, b)
+        return out
+
+    def backward(ctx, g):
+        a, b = ctx.inputs
+        ga = g * b * a ** (b - 1) if ctx.needs_input_grad[0] else None
+        gb = None
+        if ctx.needs_input_grad[1]:
+            # d(a^b)/db = a^b log a; at a == 0 the limit is 0 for b > 0.
+            gb = g * a ** b * a.log() if a.data != 0 else g * 0.0
+        return ga, gb
+
+
+class _Exp(Function):
+    __slots__ = ()
+    saves_output = True
+
+    def forward(ctx, a):
+        return _exp(a)
+
+    def backward(ctx, g):
+        return (g * ctx.output,)
+
+
+class _Log(Function):
+    __slots__ = ()
+
+    def forward(ctx, a):
+        return _log(a)
+
+    def backward(ctx, g):
+        return (g / ctx.inputs[0],)
+
+
+class _Sqrt(Function):
+    __slots__ = ()
+    saves_output = True
+
+    def forward(ctx, a):
+        return math.sqrt(a) if a >= 0 else _NAN
+
+    def backward(ctx, g):
+        return (g * 0.5 / ctx.output,)
+
+
+class _Tanh(Function):
+    __slots__ = ()
+    saves_output = True
+
+    def forward(ctx, a):
+        return math.tanh(a)
+
+    def backward(ctx, g):
+        t = ctx.output
+        return (g * (1.0 - t * t),)
+
+
+class _Sigmoid(Function):
+    __slots__ = ()
+    saves_output = True
+
+    def forward(ctx, a):
+        return _sigmoid(a)
+
+    def backward(ctx, g):
+        s = ctx.output
+        return (g * s * (1.0 - s),)
+
+
+class _Softplus(Function):
+    __slots__ = ()
+
+    def forward(ctx, a):
+        # log(1 + e^a) without overflow: max(a, 0) + log1p(e^-|a|)
+        return max(a, 0.0) + math.log1p(math.exp(-abs(a)))
+
+    def backward(ctx, g):
+        return (g * ctx.inputs[0].sigmoid(),)
+
+
+class _Relu(Function):
+    __slots__ = ()
+
+    def forward(ctx, a):
+        return a if a > 0 else 0.0
+
+    def backward(ctx, g):
+        return (g * (1.0 if ctx.inputs[0].data > 0 else 0.0),)
+
+
+class _LeakyRelu(Function):
+    __slots__ = ()
+
+    def forward(ctx, a, slope):
+        return a if a > 0 else slope * a
+
+    def backward(ctx, g):
+        a, slope = ctx.inputs
+        return g * (1.0 if a.data > 0 else slope), None
+
+
+class _Elu(Function):
+    __slots__ = ()
+
+    def forward(ctx, a, alpha):
+        return a if a > 0 else alpha * math.expm1(a)
+
+    def backward(ctx, g):
+        a, alpha = ctx.inputs
+        return (g if a.data > 0 else g * alpha * a.exp()), None
+
+
+class _Abs(Function):
+    __slots__ = ()
+
+    def forward(ctx, a):
+        return abs(a)
+
+    def backward(ctx, g):
+        a = ctx.inputs[0].data
+        return (g * (1.0 if a > 0 else (-1.0 if a < 0 else 0.0)),)
+
+
+class _Sum(Function):
+    """Sum of many Values in one op (a Neuron's weighted sum needs one node, not n)."""
+
+    __slots__ = ()
+    reads_inputs = False
+
+    def forward(ctx, *xs):
+        return math.fsum(xs) if len(xs) > 64 else sum(xs, 0.0)
+
+    def backward(ctx, g):
+        return (g,) * len(ctx.inputs)
+
+
+class _Dot(Function):
+    """sum_i w_i * x_i + b as one op: micrograd's neuron in a single node."""
+
+    __slots__ = ()
+
+    def forward(ctx, *wxb):
+        n = (len(wxb) - 1) // 2
+        acc = wxb[-1]
+        for i in range(n):
+            acc += wxb[i] * wxb[n + i]
+        return acc
+
+    def backward(ctx, g):
+        wxb = ctx.inputs
+        n = (len(wxb) - 1) // 2
+        ws, xs = wxb[:n], wxb[n:2 * n]
+        need = ctx.needs_input_grad
+        gw = tuple(g * x if need[i] else None for i, x in enumerate(xs))
+        gx = tuple(g * w if need[n + i] else None for i, w in enumerate(ws))
+        return gw + gx + (g,)
+
+
+# ---------------------------------------------------------------- Value
+
+def _check_number(data: Any, where: str) -> float:
+    if isinstance(data, Real):
+        return float(data)
+    if isinstance(data, Node):
+        raise TypeError(f"{where}: expected a number, got a {type(data).__name__}; Value and "
+                        "Tensor cannot be mixed (use Tensor for arrays, Value for scalars)")
+    raise TypeError(f"{where}: expected a real number (int or float), got "
+                    f"{type(data).__name__} {data!r:.40}")
+
+
+class Value(Node):
+    """A scalar that remembers how it was computed, so `backward()` can fill in `.grad`."""
+
+    __slots__ = ("data", "grad", "label")
+
+    _out_type: type[Value]
+    shape = ()
+    ndim = 0
+
+    def __init__(self, data: float, label: str = "", *, requires_grad: bool = True) -> None:
+        self.data = _check_number(data, "Value")
+        self.grad = 0.0
+        self.label = label
+        self._fn = None
+        self.requires_grad = requires_grad
+        self._hooks = None
+        self._retains_grad = False
+
+    @staticmethod
+    def _from_op(data: float, fn: Function | None) -> Value:
+        v = object.__new__(Value)
+        v.data = data
+        v.grad = 0.0
+        v.label = ""
+        v._fn = fn
+        v.requires_grad = fn is not None
+        v._hooks = None
+        v._retains_grad = False
+        return v
+
+    # ---- engine hooks
+    def _seed_grad(self, gradient: Any) -> Value:
+        if gradient is None:
+            return _const(1.0)
+        return gradient if isinstance(gradient, Value) else _const(gradient)
+
+    def _fit_grad(self, g: Node, fn: Function, i: int) -> Node:
+        return g
+
+    def _accumulate(self, g: Node, create_graph: bool, stored: set[int]) -> None:
+        self.grad += g.data  # type: ignore[attr-defined]
+
+    def _check_finite(self) -> str | None:
+        d = self.data
+        if d != d:
+            return "NaN"
+        return "Inf" if d in (_INF, -_INF) else None
+
+    def _describe(self) -> str:
+        return f"Value {self.label + ' ' if self.label else ''}data={self.data:.6g}"
+
+    def _meta(self) -> None:
+        return None
+
+    @staticmethod
+    def _zeros(meta: None) -> Value:
+        return _const(0.0)
+
+    def _detached(self) -> Value:
+        return _const(self.data)
+
+    # ---- micrograd compatibility: its drawing code reads _prev and _op
+    @property
+    def _prev(self) -> set[Value]:
+        fn = self._fn
+        return {x for x in (fn.inputs or ()) if isinstance(x, Value)} if fn else set()
+
+    @property
+    def _op(self) -> str:
+        return _OP_SYMBOLS.get(type(self._fn).__name__, self._fn.name) if self._fn else ""
+
+    def __repr__(self) -> str:
+        return f"Value(data={self.data}, grad={self.grad})"
+
+    def item(self) -> float:
+        """The data as a Python float."""
+        return self.data
+
+    def detach(self) -> Value:
+        """A new Value with the same data and no history."""
+        return Value(self.data, self.label, requires_grad=False)
+
+    # ---- arithmetic
+    def __add__(self, other: Any) -> Value:
+        return _Add.apply(self, other if isinstance(other, Value) else _const(other))
+
+    def __radd__(self, other: Any) -> Value:
+        return _Add.apply(_const(other), self)
+
+    def __mul__(self, other: Any) -> Value:
+        return _Mul.apply(self, other if isinstance(other, Value) else _const(other))
+
+    def __rmul__(self, other: Any) -> Value:
+        return _Mul.apply(_const(other), self)
+
+    def __truediv__(self, other: Any) -> Value:
+        return _Div.apply(self, other if isinstance(other, Value) else _const(other))
+
+    def __rtruediv__(self, other: Any) -> Value:
+        return _Div.apply(_const(other), self)
+
+    def __sub__(self, other: Any) -> Value:
+        return _Add.apply(self, -(other if isinstance(other, Value) else _const(other)))
+
+    def __rsub__(self, other: Any) -> Value:
+        return _Add.apply(_const(other), -self)
+
+    def __neg__(self) -> Value:
+        return _Neg.apply(self)
+
+    def __pos__(self) -> Value:
+        return self
+
+    def __pow__(self, other: Any) -> Value:
+        if isinstance(other, Value):
+            return _Pow.apply(self, other)
+        return _PowConst.apply(self, _check_number(other, "Value.__pow__ exponent"))
+
+    def __rpow__(self, other: Any) -> Value:
+        return _Pow.apply(_const(other), self)
+
+    # ---- functions
+    def exp(self) -> Value:
+        """e ** self."""
+        return _Exp.apply(self)
+
+    def log(self) -> Value:
+        """Natural logarithm."""
+        return _Log.apply(self)
+
+    def sqrt(self) -> Value:
+        """Square root."""
+        return _Sqrt.apply(self)
+
+    def abs(self) -> Value:
+        """|self|, with derivative 0 at 0."""
+        return _Abs.apply(self)
+
+    def __abs__(self) -> Value:
+        return _Abs.apply(self)
+
+    def tanh(self) -> Value:
+        """Hyperbolic tangent."""
+        return _Tanh.apply(self)
+
+    def sigmoid(self) -> Value:
+        """1 / (1 + e^-x), computed without overflow."""
+        return _Sigmoid.apply(self)
+
+    def relu(self) -> Value:
+        """max(0, x), with derivative 0 at 0."""
+        return _Relu.apply(self)
+
+    def leaky_relu(self, slope: float = 0.1) -> Value:
+        """max(slope * x, x): the lecture's leaky ReLU (slope 0.1), derivative `slope` at 0."""
+        return _LeakyRelu.apply(self, float(slope))
+
+    def elu(self, alpha: float = 1.0) -> Value:
+        """x for x > 0, alpha * (e^x - 1) otherwise."""
+        return _Elu.apply(self, float(alpha))
+
+    def softplus(self) -> Value:
+        """log(1 + e^x), computed without overflow."""
+        return _Softplus.apply(self)
+
+    @staticmethod
+    def sum(values: Any, start: Any = 0.0) -> Value:
+        """The sum of many Values as one node (faster than chaining `+`)."""
+        vals = [v if isinstance(v, Value) else _const(v) for v in values]
+        if not isinstance(start, Value) and start == 0.0 and vals:
+            return _Sum.apply(*vals)
+        vals.append(start if isinstance(start, Value) else _const(start))
+        return _Sum.apply(*vals)
+
+    @staticmethod
+    def dot(ws: Any, xs: Any, bias: Any = 0.0) -> Value:
+        """sum_i ws[i] * xs[i] + bias as one node (micrograd's neuron, fused)."""
+        ws = [w if isinstance(w, Value) else _const(w) for w in ws]
+        xs = [x if isinstance(x, Value) else _const(x) for x in xs]
+        if len(ws) != len(xs):
+            raise ValueError(f"Value.dot: {len(ws)} weights but {len(xs)} inputs")
+        b = bias if isinstance(bias, Value) else _const(bias)
+        return _Dot.apply(*ws, *xs, b)
+
+
+Value._out_type = Value
+
+_OP_SYMBOLS = {"_Add": "+", "_Mul": "*", "_Div": "/", "_Neg": "neg", "_PowConst": "**",
+               "_Pow": "**", "_Exp": "exp", "_Log": "log", "_Tanh": "tanh",
+               "_Sigmoid": "sigmoid", "_Relu": "ReLU", "_Sum": "sum", "_Dot": "dot"}
+
+
+def _const(x: Any) -> Value:
+    """A Value that needs no gradient: numbers met in arithmetic."""
+    v = object.__new__(Value)
+    v.data = _check_number(x, "Value arithmetic")
+    v.grad = 0.0
+    v.label = ""
+    v._fn = None
+    v.requires_grad = False
+    v._hooks = None
+    v._retains_grad = False
+    return v
+

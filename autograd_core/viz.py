@@ -1,0 +1,3 @@
+"""Graph drawing (filled in by the visualization work)."""
+
+__all__: list[str] = []

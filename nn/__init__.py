@@ -1,1 +1,14 @@
-"""Neural-network building blocks on autograd_core: modules, layers, activations, init, losses."""
+"""Neural-network building blocks on autograd_core: modules, layers, activations, init, losses,
+data loading, the training loop and checkpoints."""
+
+from . import functional, init, utils
+from . import functional as F
+from .activations import *
+from .data import *
+from .datasets import *
+from .layers import *
+from .losses import *
+from .module import *
+from .scalar import *
+from .serialization import *
+from .training import *

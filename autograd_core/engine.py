@@ -166,6 +166,9 @@ class Node:
     # Filled in by subclasses.
     _fn: Function | None
     requires_grad: bool
+    #: Keep a graph's structure after backward (so it can still be drawn): cheap for scalars,
+    #: but for arrays it would hold every intermediate array alive, so Tensor says False.
+    _keeps_graph = False
 
     @property
     def is_leaf(self) -> bool:
@@ -245,7 +248,7 @@ class Function:
     """
 
     __slots__ = ("inputs", "needs_input_grad", "_saved", "_epoch", "_nout", "_trace", "_outref",
-                 "_out_meta")
+                 "_out_meta", "_freed")
 
     #: False for ops whose backward never reads its inputs' data (add, neg...): writing
     #: into such an input in place after the op is then allowed, as in PyTorch.
@@ -283,6 +286,7 @@ class Function:
         ctx._saved = None
         ctx._outref = None
         ctx._trace = None
+        ctx._freed = False
         record = _mode.enabled and True in needs
         if record:
             ctx.inputs = args
@@ -320,7 +324,7 @@ class Function:
     @property
     def saved_tensors(self) -> tuple[Any, ...]:
         """What `save_for_backward` kept; an error after the graph was freed."""
-        if self._saved is None and self.inputs is None:
+        if self._freed:
             raise RuntimeError(_FREED_MESSAGE.format(name=type(self).__name__))
         return self._saved or ()
 
@@ -344,10 +348,14 @@ class Function:
         """Map output gradients to input gradients, in Node operations."""
         raise NotImplementedError
 
-    def _release(self) -> None:
-        self.inputs = None
+    def _release(self, keep_structure: bool) -> None:
+        """Drop what backward needed. Scalar graphs keep their inputs, so that a graph can be
+        drawn after backward (micrograd's habit); the `_freed` flag still stops a second pass."""
+        self._freed = True
         self._saved = None
         self._outref = None
+        if not keep_structure:
+            self.inputs = None
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__}>"
@@ -434,7 +442,7 @@ def _toposort(roots: Sequence[Node]) -> list[Node]:
         fn = node._fn
         if fn is not None:
             inputs = fn.inputs
-            if inputs is None:
+            if fn._freed or inputs is None:
                 raise RuntimeError(_FREED_MESSAGE.format(name=type(fn).__name__))
             for x, need in zip(inputs, fn.needs_input_grad):
                 if need and id(x) not in visited:
@@ -533,7 +541,7 @@ def _run_backward(roots: Sequence[Node], seeds: Sequence[Node], retain_graph: bo
                     f"took {len(inputs)} arguments: return one per argument (None for "
                     "arguments without a gradient)")
             if not retain_graph:
-                fn._release()
+                fn._release(node._keeps_graph)
             for i in range(len(inputs)):
                 gx = gin[i]
                 if gx is None or not needs[i]:

@@ -312,6 +312,7 @@ class Value(Node):
     __slots__ = ("data", "grad", "label")
 
     _out_type: type[Value]
+    _keeps_graph = True
     shape = ()
     ndim = 0
 

@@ -590,12 +590,12 @@ class Tensor(Node):
 
     def max(self, axis: Any = None, keepdims: bool = False) -> Tensor:
         """Maximum over `axis`; tied maxima share the gradient evenly."""
-        self._nonempty("max")
+        self._nonempty("max", axis)
         return fn.Max.apply(self, _check_axis(axis, self.ndim, "max"), keepdims)
 
     def min(self, axis: Any = None, keepdims: bool = False) -> Tensor:
         """Minimum over `axis`; tied minima share the gradient evenly."""
-        self._nonempty("min")
+        self._nonempty("min", axis)
         return fn.Min.apply(self, _check_axis(axis, self.ndim, "min"), keepdims)
 
     def prod(self, axis: Any = None, keepdims: bool = False) -> Tensor:
@@ -604,25 +604,27 @@ class Tensor(Node):
 
     def logsumexp(self, axis: Any = None, keepdims: bool = False) -> Tensor:
         """log(sum(exp(x))) over `axis`, without overflow."""
-        self._nonempty("logsumexp")
+        self._nonempty("logsumexp", axis)
         return fn.LogSumExp.apply(self, _check_axis(axis, self.ndim, "logsumexp"), keepdims)
 
     def argmax(self, axis: Any = None, keepdims: bool = False) -> Tensor:
         """Index of the maximum (an integer tensor, no gradient)."""
-        self._nonempty("argmax")
+        self._nonempty("argmax", axis)
         return Tensor._wrap(np.asarray(np.argmax(self._data, axis=_check_axis(
             axis, self.ndim, "argmax", tuples=False), keepdims=keepdims)))
 
     def argmin(self, axis: Any = None, keepdims: bool = False) -> Tensor:
         """Index of the minimum (an integer tensor, no gradient)."""
-        self._nonempty("argmin")
+        self._nonempty("argmin", axis)
         return Tensor._wrap(np.asarray(np.argmin(self._data, axis=_check_axis(
             axis, self.ndim, "argmin", tuples=False), keepdims=keepdims)))
 
-    def _nonempty(self, op: str) -> None:
-        if self._data.size == 0:
-            raise ValueError(f"{op}: the tensor is empty (shape {self.shape}); {op} of no "
-                             "elements is undefined")
+    def _nonempty(self, op: str, axis: Any = None) -> None:
+        # Only a reduction over zero elements is undefined: max over axis 1 of a (0, 3) tensor
+        # is an empty result, as in numpy.
+        if self._data.size == 0 and _count(self.shape, _check_axis(axis, self.ndim, op)) == 0:
+            raise ValueError(f"{op}: the tensor is empty along the reduced axes (shape "
+                             f"{self.shape}, axis={axis}); {op} of no elements is undefined")
 
     # ---------------------------------------------------------------- composites
     def softmax(self, axis: int = -1) -> Tensor:

@@ -13,6 +13,7 @@ switched off once around the whole pass, so those operations cost no more than p
 from __future__ import annotations
 
 import functools
+import gc
 import threading
 import traceback
 from collections.abc import Callable, Iterable, Sequence
@@ -208,8 +209,10 @@ class Node:
     def backward(self, gradient: Any = None, retain_graph: bool = False,
                  create_graph: bool = False) -> None:
         """Accumulate d(self)/d(leaf) into every leaf's `.grad` by the chain rule."""
-        backward([self], None if gradient is None else [gradient], retain_graph=retain_graph,
-                 create_graph=create_graph)
+        if not self.requires_grad:
+            _raise_no_grad(self)
+        _run_backward((self,), (self._seed_grad(gradient),), retain_graph or create_graph,
+                      create_graph)
 
     # ---- hooks the engine calls; each front-end implements them for its own data type
     def _seed_grad(self, gradient: Any) -> Node:  # pragma: no cover - abstract
@@ -316,6 +319,51 @@ class Function:
         if _mode.anomaly:
             _check_forward(ctx, cls, args, outs)
         return outs
+
+    @classmethod
+    def _apply1(cls, a: Node, *params: Any) -> Any:
+        """`apply` for one Node argument (plus non-Node parameters): the hot path, no loops."""
+        if _mode.anomaly:
+            return cls.apply(a, *params)
+        ctx = cls.__new__(cls)
+        ctx._saved = ctx._outref = ctx._trace = None
+        ctx._freed = False
+        req = a.requires_grad
+        ctx.needs_input_grad = (req,) + (False,) * len(params)
+        ctx.inputs = (a, *params)
+        data = cls.forward(ctx, a.data, *params)  # type: ignore[attr-defined]
+        if req and _mode.enabled:
+            ctx._epoch = _clock[0]
+            ctx._nout = 1
+            out = a._out_type._from_op(data, ctx)  # type: ignore[attr-defined]
+            if cls.saves_output:
+                ctx._outref = _weakref(out)
+            return out
+        ctx.inputs = None
+        return a._out_type._from_op(data, None)  # type: ignore[attr-defined]
+
+    @classmethod
+    def _apply2(cls, a: Node, b: Node) -> Any:
+        """`apply` for two Nodes of the same front-end: the hot path of binary arithmetic."""
+        if _mode.anomaly:
+            return cls.apply(a, b)
+        ctx = cls.__new__(cls)
+        ctx._saved = ctx._outref = ctx._trace = None
+        ctx._freed = False
+        ra = a.requires_grad
+        rb = b.requires_grad
+        ctx.needs_input_grad = (ra, rb)
+        ctx.inputs = (a, b)
+        data = cls.forward(ctx, a.data, b.data)  # type: ignore[attr-defined]
+        if (ra or rb) and _mode.enabled:
+            ctx._epoch = _clock[0]
+            ctx._nout = 1
+            out = a._out_type._from_op(data, ctx)  # type: ignore[attr-defined]
+            if cls.saves_output:
+                ctx._outref = _weakref(out)
+            return out
+        ctx.inputs = None
+        return a._out_type._from_op(data, None)  # type: ignore[attr-defined]
 
     def save_for_backward(self, *items: Any) -> None:
         """Keep `items` (Nodes, arrays, anything) for backward; read them as `saved_tensors`."""
@@ -427,27 +475,44 @@ def _toposort(roots: Sequence[Node]) -> list[Node]:
     """Nodes reachable from `roots` that require grad, inputs before outputs (iterative DFS)."""
     order: list[Node] = []
     visited: set[int] = set()
-    stack: list[tuple[Node, bool]] = [(r, False) for r in reversed(roots)]
-    append, pop, push = order.append, stack.pop, stack.append
+    # Each stack entry is a node, or (marker) the node to emit once its inputs are done.
+    stack: list[Any] = list(reversed(roots))
+    emit = _Emit
+    append, pop, push, seen, mark = order.append, stack.pop, stack.append, visited.__contains__, \
+        visited.add
     while stack:
-        node, done = pop()
-        if done:
-            append(node)
+        node = pop()
+        if type(node) is emit:
+            append(node.node)
             continue
         nid = id(node)
-        if nid in visited:
+        if seen(nid):
             continue
-        visited.add(nid)
-        push((node, True))
+        mark(nid)
         fn = node._fn
-        if fn is not None:
-            inputs = fn.inputs
-            if fn._freed or inputs is None:
-                raise RuntimeError(_FREED_MESSAGE.format(name=type(fn).__name__))
-            for x, need in zip(inputs, fn.needs_input_grad):
-                if need and id(x) not in visited:
-                    push((x, False))
+        if fn is None:
+            append(node)
+            continue
+        inputs = fn.inputs
+        if fn._freed or inputs is None:
+            raise RuntimeError(_FREED_MESSAGE.format(name=type(fn).__name__))
+        push(emit(node))
+        needs = fn.needs_input_grad
+        for i in range(len(inputs)):
+            if needs[i]:
+                x = inputs[i]
+                if not seen(id(x)):
+                    push(x)
     return order
+
+
+class _Emit:
+    """A stack marker in `_toposort`: emit `node` now (all its inputs are already emitted)."""
+
+    __slots__ = ("node",)
+
+    def __init__(self, node: Node) -> None:
+        self.node = node
 
 
 def _check_versions(fn: Function) -> None:
@@ -482,26 +547,26 @@ def _run_backward(roots: Sequence[Node], seeds: Sequence[Node], retain_graph: bo
         grads[k] = s if k not in grads else grads[k] + s
     captured: dict[int, Any] = {}
     stored: set[int] = set()  # gradient arrays already handed to a `.grad` in this pass
-    pending: dict[int, list[Any]] = {}  # multi-output functions wait for all their outputs
-    pending_left: dict[int, int] = {}
+    pending: dict[int, list[Any]] | None = None  # multi-output functions wait for all outputs
+    pop = grads.pop
     prev = _mode.enabled
     _mode.enabled = create_graph
     anomaly = _mode.anomaly
+    # The pass allocates many short-lived objects but creates no reference cycles (it frees
+    # the graph as it goes), so the cyclic collector would only rescan the graph again and
+    # again; it is paused for the pass and restored after.
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
     try:
-        if any(n._fn is not None and n._fn._nout > 1 for n in order):
-            for n in order:
-                fn = n._fn
-                if fn is not None and fn._nout > 1:
-                    pending_left[id(fn)] = pending_left.get(id(fn), 0) + 1
         for node in reversed(order):
             nid = id(node)
-            g = grads.pop(nid, None)
-            if g is not None and node._hooks:
+            g = pop(nid, None)
+            if node._hooks and g is not None:
                 for hook in node._hooks:
                     r = hook(g)
                     if r is not None:
                         g = r
-            if capture is not None and nid in capture and g is not None:
+            if capture is not None and g is not None and nid in capture:
                 captured[nid] = g
             fn = node._fn
             if fn is None:
@@ -510,36 +575,30 @@ def _run_backward(roots: Sequence[Node], seeds: Sequence[Node], retain_graph: bo
                 continue
             if node._retains_grad and capture is None and g is not None:
                 node._accumulate(g, create_graph, stored)
-            if fn._nout > 1:
-                key = id(fn)
-                slot = pending.setdefault(key, [None] * fn._nout)
-                slot[node._out_index] = g  # type: ignore[attr-defined]
-                pending_left[key] -= 1
-                if pending_left[key]:
-                    continue
-                gouts = pending.pop(key)
-                if all(x is None for x in gouts):
-                    continue
-                gouts = [type(node)._zeros(fn._out_meta[i]) if x is None else x  # type: ignore
-                         for i, x in enumerate(gouts)]
-            else:
+            if fn._nout == 1:
                 if g is None:
                     continue
-                gouts = [g]
+                gouts: Any = (g,)
+            else:
+                if pending is None:
+                    pending = _count_outputs(order)
+                gouts = _gather_outputs(pending, fn, node, g)
+                if gouts is None:
+                    continue
             if _clock[0] > fn._epoch:
                 _check_versions(fn)
             inputs = fn.inputs
-            needs = fn.needs_input_grad
             gin = type(fn).backward(fn, *gouts)
-            if not isinstance(gin, tuple):
+            if type(gin) is not tuple:
                 gin = (gin,)
-            if inputs is None:
+            if inputs is None or fn._freed:
                 raise RuntimeError(_FREED_MESSAGE.format(name=type(fn).__name__))
             if len(gin) != len(inputs):
                 raise RuntimeError(
                     f"{type(fn).__name__}.backward returned {len(gin)} gradients, but forward "
                     f"took {len(inputs)} arguments: return one per argument (None for "
                     "arguments without a gradient)")
+            needs = fn.needs_input_grad
             if not retain_graph:
                 fn._release(node._keeps_graph)
             for i in range(len(inputs)):
@@ -555,7 +614,35 @@ def _run_backward(roots: Sequence[Node], seeds: Sequence[Node], retain_graph: bo
                 grads[k] = gx if old is None else old + gx
     finally:
         _mode.enabled = prev
+        if gc_was_enabled:
+            gc.enable()
     return captured
+
+
+def _count_outputs(order: Sequence[Node]) -> dict[int, list[Any]]:
+    """For each multi-output Function in `order`: [outputs still to come, gradient slots]."""
+    pending: dict[int, list[Any]] = {}
+    for n in order:
+        fn = n._fn
+        if fn is not None and fn._nout > 1:
+            entry = pending.setdefault(id(fn), [0, [None] * fn._nout])
+            entry[0] += 1
+    return pending
+
+
+def _gather_outputs(pending: dict[int, list[Any]], fn: Function, node: Node,
+                    g: Any) -> list[Any] | None:
+    """Collect one output's gradient; all of them (zeros for unused ones) once the last arrives."""
+    entry = pending[id(fn)]
+    entry[1][node._out_index] = g  # type: ignore[attr-defined]
+    entry[0] -= 1
+    if entry[0]:
+        return None
+    slots = entry[1]
+    if all(x is None for x in slots):
+        return None
+    return [type(node)._zeros(fn._out_meta[i]) if x is None else x  # type: ignore[attr-defined]
+            for i, x in enumerate(slots)]
 
 
 def _as_list(x: Any) -> list[Any]:
@@ -575,11 +662,15 @@ def backward(tensors: Node | Iterable[Node], grad_tensors: Any = None,
         if not isinstance(r, Node):
             raise TypeError(f"backward: expected a Tensor or Value, got {type(r).__name__}")
         if not r.requires_grad:
-            raise RuntimeError(
-                f"backward: the output ({r._describe()}) does not require grad: no input of the "  # type: ignore
-                "computation had requires_grad=True, or it was computed under no_grad()")
+            _raise_no_grad(r)
     seeds = [r._seed_grad(g) for r, g in zip(roots, gl)]
     _run_backward(roots, seeds, retain_graph or create_graph, create_graph)
+
+
+def _raise_no_grad(r: Node) -> None:
+    raise RuntimeError(
+        f"backward: the output ({r._describe()}) does not require grad: no input of the "  # type: ignore
+        "computation had requires_grad=True, or it was computed under no_grad()")
 
 
 def _as_list_or_none(x: Any) -> list[Any]:

@@ -40,6 +40,32 @@ class Add(Function):
         return g, g
 
 
+class AddScalar(Function):
+    """a + c for a Python number c (no constant tensor, no broadcasting to undo)."""
+
+    __slots__ = ()
+    reads_inputs = False
+
+    def forward(ctx, a, c):
+        return a + c
+
+    def backward(ctx, g):
+        return g, None
+
+
+class MulScalar(Function):
+    """a * c for a Python number c."""
+
+    __slots__ = ()
+    reads_inputs = False
+
+    def forward(ctx, a, c):
+        return a * c
+
+    def backward(ctx, g):
+        return g * ctx.inputs[1], None
+
+
 class Sub(Function):
     __slots__ = ()
     reads_inputs = False

@@ -7,7 +7,6 @@ Methods are one-liners over the primitives in `functions.py`; composites (mean, 
 from __future__ import annotations
 
 import builtins
-import sys
 from collections.abc import Sequence
 from numbers import Number
 from typing import Any
@@ -169,7 +168,7 @@ class Tensor(Node):
     @property
     def T(self) -> Tensor:
         """All axes reversed (numpy's meaning)."""
-        return fn.Transpose.apply(self, None)
+        return fn.Transpose._apply1(self, None)
 
     def numpy(self) -> np.ndarray:
         """The data as a numpy array (shared, not copied)."""
@@ -283,8 +282,9 @@ class Tensor(Node):
                     f"shape {self.shape}. Pass gradient= (same shape), or reduce it first "
                     "(e.g. .sum() or .mean()).")
             return Tensor._wrap(np.ones(self.shape, dtype=self.dtype))
-        g = gradient if isinstance(gradient, Tensor) else Tensor(_as_array(gradient, None,
-                                                                           "backward gradient"))
+        # A copy: the seed may end up as a leaf's .grad, which must not alias the user's array.
+        g = Tensor._wrap(np.array(gradient._data if isinstance(gradient, Tensor) else
+                                  _as_array(gradient, None, "backward gradient"), copy=True))
         if g.shape != self.shape:
             raise RuntimeError(f"backward: gradient has shape {g.shape} but the output has "
                                f"shape {self.shape}")
@@ -300,7 +300,7 @@ class Tensor(Node):
                 raise RuntimeError(
                     f"{type(fn_).__name__}.backward returned a gradient of shape {gd.shape} for "
                     f"input {i}, which has shape {shape}; they must match (or broadcast to it)")
-            g = fn.SumTo.apply(g, shape)
+            g = fn.SumTo._apply1(g, shape)
         if gd.dtype != self._data.dtype and self._data.dtype.kind == "f":
             g = g.astype(self._data.dtype)
         return g
@@ -315,13 +315,12 @@ class Tensor(Node):
             # Never let two `.grad`s (or a user's array) share memory: the first in-place
             # update of one would silently change the other.
             if id(gd) in stored or not gd.flags.owndata or not gd.flags.writeable \
-                    or sys.getrefcount(gd) > 4:
+                    or g.requires_grad or g is self:
                 gd = gd.copy()
             stored.add(id(gd))
             self.grad = Tensor._wrap(gd)
-        elif old._fn is None and old._data.shape == gd.shape and old._data.flags.writeable:
-            old._data += gd
         else:
+            # Out of place: a reference the user kept to the old .grad stays what it was.
             self.grad = Tensor._wrap(old._data + gd)
 
     def _check_finite(self) -> str | None:
@@ -431,39 +430,49 @@ class Tensor(Node):
 
     # ---------------------------------------------------------------- arithmetic
     def __add__(self, other: Any) -> Tensor:
-        return fn.Add.apply(self, _to_tensor(other, self))
+        if type(other) is float and self._data.dtype.kind == "f":
+            return fn.AddScalar._apply1(self, other)
+        return fn.Add._apply2(self, _to_tensor(other, self))
 
     def __radd__(self, other: Any) -> Tensor:
-        return fn.Add.apply(_to_tensor(other, self), self)
+        if type(other) is float and self._data.dtype.kind == "f":
+            return fn.AddScalar._apply1(self, other)
+        return fn.Add._apply2(_to_tensor(other, self), self)
 
     def __sub__(self, other: Any) -> Tensor:
-        return fn.Sub.apply(self, _to_tensor(other, self))
+        if type(other) is float and self._data.dtype.kind == "f":
+            return fn.AddScalar._apply1(self, -other)
+        return fn.Sub._apply2(self, _to_tensor(other, self))
 
     def __rsub__(self, other: Any) -> Tensor:
-        return fn.Sub.apply(_to_tensor(other, self), self)
+        return fn.Sub._apply2(_to_tensor(other, self), self)
 
     def __mul__(self, other: Any) -> Tensor:
-        return fn.Mul.apply(self, _to_tensor(other, self))
+        if type(other) is float and self._data.dtype.kind == "f":
+            return fn.MulScalar._apply1(self, other)
+        return fn.Mul._apply2(self, _to_tensor(other, self))
 
     def __rmul__(self, other: Any) -> Tensor:
-        return fn.Mul.apply(_to_tensor(other, self), self)
+        if type(other) is float and self._data.dtype.kind == "f":
+            return fn.MulScalar._apply1(self, other)
+        return fn.Mul._apply2(_to_tensor(other, self), self)
 
     def __truediv__(self, other: Any) -> Tensor:
-        return fn.Div.apply(self, _to_tensor(other, self))
+        return fn.Div._apply2(self, _to_tensor(other, self))
 
     def __rtruediv__(self, other: Any) -> Tensor:
-        return fn.Div.apply(_to_tensor(other, self), self)
+        return fn.Div._apply2(_to_tensor(other, self), self)
 
     def __pow__(self, other: Any) -> Tensor:
         if isinstance(other, (int, float)) and not isinstance(other, bool):
-            return fn.PowScalar.apply(self, other)
-        return fn.Pow.apply(self, _to_tensor(other, self))
+            return fn.PowScalar._apply1(self, other)
+        return fn.Pow._apply2(self, _to_tensor(other, self))
 
     def __rpow__(self, other: Any) -> Tensor:
-        return fn.Pow.apply(_to_tensor(other, self), self)
+        return fn.Pow._apply2(_to_tensor(other, self), self)
 
     def __neg__(self) -> Tensor:
-        return fn.Neg.apply(self)
+        return fn.Neg._apply1(self)
 
     def __pos__(self) -> Tensor:
         return self
@@ -511,41 +520,41 @@ class Tensor(Node):
     # ---------------------------------------------------------------- elementwise
     def exp(self) -> Tensor:
         """e ** x, elementwise."""
-        return fn.Exp.apply(self)
+        return fn.Exp._apply1(self)
 
     def log(self) -> Tensor:
         """Natural logarithm, elementwise."""
-        return fn.Log.apply(self)
+        return fn.Log._apply1(self)
 
     def sqrt(self) -> Tensor:
         """Square root, elementwise."""
-        return fn.Sqrt.apply(self)
+        return fn.Sqrt._apply1(self)
 
     def abs(self) -> Tensor:
         """|x| elementwise (derivative 0 at 0)."""
-        return fn.Abs.apply(self)
+        return fn.Abs._apply1(self)
 
     __abs__ = abs
 
     def sin(self) -> Tensor:
         """Sine, elementwise."""
-        return fn.Sin.apply(self)
+        return fn.Sin._apply1(self)
 
     def cos(self) -> Tensor:
         """Cosine, elementwise."""
-        return fn.Cos.apply(self)
+        return fn.Cos._apply1(self)
 
     def tanh(self) -> Tensor:
         """Hyperbolic tangent, elementwise."""
-        return fn.Tanh.apply(self)
+        return fn.Tanh._apply1(self)
 
     def sigmoid(self) -> Tensor:
         """1 / (1 + e^-x), elementwise, stable for huge |x|."""
-        return fn.Sigmoid.apply(self)
+        return fn.Sigmoid._apply1(self)
 
     def relu(self) -> Tensor:
         """max(x, 0), elementwise (derivative 0 at 0)."""
-        return fn.Relu.apply(self)
+        return fn.Relu._apply1(self)
 
     def clip(self, lo: Any = None, hi: Any = None) -> Tensor:
         """Limit to [lo, hi]; the gradient passes where lo <= x <= hi."""
@@ -559,22 +568,22 @@ class Tensor(Node):
 
     def sign(self) -> Tensor:
         """-1, 0 or +1 (zero gradient)."""
-        return fn.Sign.apply(self)
+        return fn.Sign._apply1(self)
 
     def floor(self) -> Tensor:
         """Round down (zero gradient)."""
-        return fn.Floor.apply(self)
+        return fn.Floor._apply1(self)
 
     # ---------------------------------------------------------------- reductions
     def sum(self, axis: Any = None, keepdims: bool = False) -> Tensor:
         """Sum over `axis` (None: all)."""
-        return fn.Sum.apply(self, _check_axis(axis, self.ndim, "sum"), keepdims)
+        return fn.Sum._apply1(self, _check_axis(axis, self.ndim, "sum"), keepdims)
 
     def mean(self, axis: Any = None, keepdims: bool = False) -> Tensor:
         """Arithmetic mean over `axis`."""
         ax = _check_axis(axis, self.ndim, "mean")
         n = _count(self.shape, ax)
-        total = fn.Sum.apply(self, ax, keepdims)
+        total = fn.Sum._apply1(self, ax, keepdims)
         return total * (1.0 / n) if n else total / 0.0  # empty: NaN, as numpy
 
     def var(self, axis: Any = None, keepdims: bool = False, ddof: int = 0) -> Tensor:
@@ -591,21 +600,21 @@ class Tensor(Node):
     def max(self, axis: Any = None, keepdims: bool = False) -> Tensor:
         """Maximum over `axis`; tied maxima share the gradient evenly."""
         self._nonempty("max", axis)
-        return fn.Max.apply(self, _check_axis(axis, self.ndim, "max"), keepdims)
+        return fn.Max._apply1(self, _check_axis(axis, self.ndim, "max"), keepdims)
 
     def min(self, axis: Any = None, keepdims: bool = False) -> Tensor:
         """Minimum over `axis`; tied minima share the gradient evenly."""
         self._nonempty("min", axis)
-        return fn.Min.apply(self, _check_axis(axis, self.ndim, "min"), keepdims)
+        return fn.Min._apply1(self, _check_axis(axis, self.ndim, "min"), keepdims)
 
     def prod(self, axis: Any = None, keepdims: bool = False) -> Tensor:
         """Product over `axis`."""
-        return fn.Prod.apply(self, _check_axis(axis, self.ndim, "prod"), keepdims)
+        return fn.Prod._apply1(self, _check_axis(axis, self.ndim, "prod"), keepdims)
 
     def logsumexp(self, axis: Any = None, keepdims: bool = False) -> Tensor:
         """log(sum(exp(x))) over `axis`, without overflow."""
         self._nonempty("logsumexp", axis)
-        return fn.LogSumExp.apply(self, _check_axis(axis, self.ndim, "logsumexp"), keepdims)
+        return fn.LogSumExp._apply1(self, _check_axis(axis, self.ndim, "logsumexp"), keepdims)
 
     def argmax(self, axis: Any = None, keepdims: bool = False) -> Tensor:
         """Index of the maximum (an integer tensor, no gradient)."""
@@ -642,7 +651,7 @@ class Tensor(Node):
         shp = tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, list)) \
             else shape
         new = _infer_shape(self.shape, shp, "reshape")
-        return self if new == self.shape else fn.Reshape.apply(self, new)
+        return self if new == self.shape else fn.Reshape._apply1(self, new)
 
     view = reshape
 
@@ -658,7 +667,7 @@ class Tensor(Node):
                 raise ValueError(f"transpose: axes {ax} are not a permutation of the "
                                  f"{self.ndim} axes of a tensor of shape {self.shape}")
             ax = tuple(a % self.ndim for a in ax)
-        return fn.Transpose.apply(self, ax)
+        return fn.Transpose._apply1(self, ax)
 
     def permute(self, *axes: Any) -> Tensor:
         """PyTorch's name for transpose with explicit axes."""
@@ -670,7 +679,7 @@ class Tensor(Node):
         a2 = _check_axis(axis2, self.ndim, "swapaxes", tuples=False)
         perm = list(range(self.ndim))
         perm[a1], perm[a2] = perm[a2], perm[a1]
-        return fn.Transpose.apply(self, tuple(perm))
+        return fn.Transpose._apply1(self, tuple(perm))
 
     def flatten(self, start_axis: int = 0) -> Tensor:
         """Merge the axes from `start_axis` on into one (all of them by default)."""
@@ -696,7 +705,7 @@ class Tensor(Node):
         ax = _check_axis(axis, self.ndim + 1, "unsqueeze", tuples=False)
         shape = list(self.shape)
         shape.insert(ax, 1)
-        return fn.Reshape.apply(self, tuple(shape))
+        return fn.Reshape._apply1(self, tuple(shape))
 
     expand_dims = unsqueeze
 
@@ -712,7 +721,7 @@ class Tensor(Node):
         except ValueError:
             raise ValueError(f"broadcast_to: cannot broadcast shape {self.shape} to {shape}") \
                 from None
-        return fn.BroadcastTo.apply(self, shape)
+        return fn.BroadcastTo._apply1(self, shape)
 
     def sum_to(self, shape: Sequence[int]) -> Tensor:
         """Sum down to `shape`: undoes broadcasting (the partner of broadcast_to)."""
@@ -721,7 +730,7 @@ class Tensor(Node):
             return self
         if not _reducible(self.shape, shape):
             raise ValueError(f"sum_to: cannot sum shape {self.shape} down to {shape}")
-        return fn.SumTo.apply(self, shape)
+        return fn.SumTo._apply1(self, shape)
 
     def split(self, indices_or_sections: Any, axis: int = 0) -> list[Tensor]:
         """Split into pieces along `axis` (numpy's `split` arguments)."""
@@ -734,7 +743,7 @@ class Tensor(Node):
         except (IndexError, ValueError, TypeError) as e:
             raise IndexError(f"indexing a tensor of shape {self.shape} with {index!r}: {e}") \
                 from None
-        return fn.GetItem.apply(self, idx)
+        return fn.GetItem._apply1(self, idx)
 
 
 class _Cast(Function):
@@ -1110,7 +1119,7 @@ def matmul(a: Any, b: Any) -> Tensor:
         except ValueError:
             raise ValueError(f"matmul: batch dimensions of {sa} @ {sb} do not broadcast") \
                 from None
-    return fn.MatMul.apply(ta, tb)
+    return fn.MatMul._apply2(ta, tb)
 
 
 def concatenate(tensors: Sequence[Any], axis: int = 0) -> Tensor:

@@ -391,86 +391,86 @@ class Value(Node):
 
     # ---- arithmetic
     def __add__(self, other: Any) -> Value:
-        return _Add.apply(self, other if isinstance(other, Value) else _const(other))
+        return _Add._apply2(self, other if isinstance(other, Value) else _const(other))
 
     def __radd__(self, other: Any) -> Value:
-        return _Add.apply(_const(other), self)
+        return _Add._apply2(_const(other), self)
 
     def __mul__(self, other: Any) -> Value:
-        return _Mul.apply(self, other if isinstance(other, Value) else _const(other))
+        return _Mul._apply2(self, other if isinstance(other, Value) else _const(other))
 
     def __rmul__(self, other: Any) -> Value:
-        return _Mul.apply(_const(other), self)
+        return _Mul._apply2(_const(other), self)
 
     def __truediv__(self, other: Any) -> Value:
-        return _Div.apply(self, other if isinstance(other, Value) else _const(other))
+        return _Div._apply2(self, other if isinstance(other, Value) else _const(other))
 
     def __rtruediv__(self, other: Any) -> Value:
-        return _Div.apply(_const(other), self)
+        return _Div._apply2(_const(other), self)
 
     def __sub__(self, other: Any) -> Value:
-        return _Add.apply(self, -(other if isinstance(other, Value) else _const(other)))
+        return _Add._apply2(self, -(other if isinstance(other, Value) else _const(other)))
 
     def __rsub__(self, other: Any) -> Value:
-        return _Add.apply(_const(other), -self)
+        return _Add._apply2(_const(other), -self)
 
     def __neg__(self) -> Value:
-        return _Neg.apply(self)
+        return _Neg._apply1(self)
 
     def __pos__(self) -> Value:
         return self
 
     def __pow__(self, other: Any) -> Value:
         if isinstance(other, Value):
-            return _Pow.apply(self, other)
-        return _PowConst.apply(self, _check_number(other, "Value.__pow__ exponent"))
+            return _Pow._apply2(self, other)
+        return _PowConst._apply1(self, _check_number(other, "Value.__pow__ exponent"))
 
     def __rpow__(self, other: Any) -> Value:
-        return _Pow.apply(_const(other), self)
+        return _Pow._apply2(_const(other), self)
 
     # ---- functions
     def exp(self) -> Value:
         """e ** self."""
-        return _Exp.apply(self)
+        return _Exp._apply1(self)
 
     def log(self) -> Value:
         """Natural logarithm."""
-        return _Log.apply(self)
+        return _Log._apply1(self)
 
     def sqrt(self) -> Value:
         """Square root."""
-        return _Sqrt.apply(self)
+        return _Sqrt._apply1(self)
 
     def abs(self) -> Value:
         """|self|, with derivative 0 at 0."""
-        return _Abs.apply(self)
+        return _Abs._apply1(self)
 
     def __abs__(self) -> Value:
-        return _Abs.apply(self)
+        return _Abs._apply1(self)
 
     def tanh(self) -> Value:
         """Hyperbolic tangent."""
-        return _Tanh.apply(self)
+        return _Tanh._apply1(self)
 
     def sigmoid(self) -> Value:
         """1 / (1 + e^-x), computed without overflow."""
-        return _Sigmoid.apply(self)
+        return _Sigmoid._apply1(self)
 
     def relu(self) -> Value:
         """max(0, x), with derivative 0 at 0."""
-        return _Relu.apply(self)
+        return _Relu._apply1(self)
 
     def leaky_relu(self, slope: float = 0.1) -> Value:
         """max(slope * x, x): the lecture's leaky ReLU (slope 0.1), derivative `slope` at 0."""
-        return _LeakyRelu.apply(self, float(slope))
+        return _LeakyRelu._apply1(self, float(slope))
 
     def elu(self, alpha: float = 1.0) -> Value:
         """x for x > 0, alpha * (e^x - 1) otherwise."""
-        return _Elu.apply(self, float(alpha))
+        return _Elu._apply1(self, float(alpha))
 
     def softplus(self) -> Value:
         """log(1 + e^x), computed without overflow."""
-        return _Softplus.apply(self)
+        return _Softplus._apply1(self)
 
     @staticmethod
     def sum(values: Any, start: Any = 0.0) -> Value:

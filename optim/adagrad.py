@@ -1,3 +1,62 @@
-"""(being written)."""
+"""Adagrad: per-coordinate learning rates shrinking with the sum of squared gradients."""
 
-__all__: list[str] = []
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .optimizer import Optimizer, Params, _like
+
+__all__ = ["Adagrad"]
+
+
+class Adagrad(Optimizer):
+    r"""Adagrad (PyTorch's rule and defaults).
+
+    With learning rate γ, decay η, weight decay λ, at step t (from 1)::
+
+        g ← ∇θ + λθ                      (when λ ≠ 0)
+        γ̃ ← γ / (1 + (t − 1)·η)
+        s ← s + g²                       (s starts at initial_accumulator_value)
+        θ ← θ − γ̃·g / (√s + ε)
+    """
+
+    def __init__(self, params: Params, lr: float = 1e-2, lr_decay: float = 0.0,
+                 weight_decay: float = 0.0, initial_accumulator_value: float = 0.0,
+                 eps: float = 1e-10) -> None:
+        if lr < 0.0:
+            raise ValueError(f"Invalid learning rate: {lr}")
+        if lr_decay < 0.0:
+            raise ValueError(f"Invalid lr_decay value: {lr_decay}")
+        if weight_decay < 0.0:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        if initial_accumulator_value < 0.0:
+            raise ValueError(f"Invalid initial_accumulator_value value: "
+                             f"{initial_accumulator_value}")
+        if eps < 0.0:
+            raise ValueError(f"Invalid epsilon value: {eps}")
+        super().__init__(params, dict(lr=lr, lr_decay=lr_decay, weight_decay=weight_decay,
+                                      initial_accumulator_value=initial_accumulator_value,
+                                      eps=eps))
+        # PyTorch creates the accumulators up front, so a fresh state_dict() already holds them.
+        for group in self.param_groups:
+            for p in group["params"]:
+                self.state[p] = {"step": 0,
+                                 "sum": _like(p, group["initial_accumulator_value"])}
+
+    def _update(self, p: Any, data: np.ndarray, grad: np.ndarray, state: dict[str, Any],
+                group: dict[str, Any]) -> None:
+        if not state:  # a group added after construction
+            state.update(step=0, sum=_like(p, group["initial_accumulator_value"]))
+        state["step"] = t = state["step"] + 1
+        wd = group["weight_decay"]
+        g = grad + wd * data if wd != 0 else grad
+        clr = group["lr"] / (1.0 + (t - 1) * group["lr_decay"])
+        s = state["sum"]
+        s += g * g
+        std = np.sqrt(s)
+        std += group["eps"]
+        data -= clr * (g / std)
+
+

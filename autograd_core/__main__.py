@@ -1,0 +1,7 @@
+"""`python -m autograd_core`: the same as the `autograd-core` command."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

@@ -1,0 +1,375 @@
+"""The `autograd-core` command: demo, check, graph, train and bench.
+
+Every subcommand is a thin shell over library functions (`autograd_core.demo`, `nn`, `optim`,
+`autograd_core.viz`), imported only when the subcommand runs, so `--help` is instant and the
+engine never depends on `nn`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+__all__ = ["main", "build_parser"]
+
+# `check` and `bench` hand their arguments on unparsed to their own programs.
+_PASSTHROUGH = ("check", "bench")
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors are one line (argparse prints the whole usage first)."""
+
+    def error(self, message: str) -> NoReturn:
+        """Print `prog: error: message` and exit with status 2, as argparse does."""
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if n <= 0:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {n}")
+    return n
+
+
+def _positive_float(text: str) -> float:
+    try:
+        x = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}") from None
+    if not x > 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text}")
+    return x
+
+
+def _hidden_sizes(text: str) -> tuple[int, ...]:
+    try:
+        sizes = tuple(int(s) for s in text.split(",") if s.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected comma-separated layer widths like 16,16, got {text!r}") from None
+    if not sizes or min(sizes) <= 0:
+        raise argparse.ArgumentTypeError(f"expected positive layer widths, got {text!r}")
+    return sizes
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of `autograd-core` with all its subcommands."""
+    from .demo_train import ACTIVATIONS, DATASETS, INITIALIZERS, OPTIMIZERS
+
+    p = _Parser(prog="autograd-core",
+                description="A readable autodiff engine: run the lecture demo, check gradients, "
+                            "draw graphs, train small networks, run benchmarks.")
+    p.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+
+    d = sub.add_parser("demo", help="run the lecture demo and write its pictures and index page",
+                       description="Backprop through micrograd's neuron, train an MLP on two "
+                                   "moons, run the gradient checks, and write every picture "
+                                   "with an index.html page.")
+    d.add_argument("--out", default="demo-output", metavar="DIR",
+                   help="folder for the pictures and index.html (default: demo-output)")
+    d.add_argument("--fast", action="store_true",
+                   help="fewer epochs and a smaller data set (for tests)")
+    d.add_argument("--no-progress", action="store_true", help="no progress bars")
+    d.add_argument("--stages", default="neuron,moons,checks", metavar="LIST",
+                   help="comma-separated stages to run (default: neuron,moons,checks)")
+
+    sub.add_parser("check", add_help=False, help="run the gradient checks over every op "
+                                                 "(arguments go to autograd_core.checks)")
+
+    g = sub.add_parser("graph", help="draw the graph of an expression or of a saved model",
+                       description="Evaluate an arithmetic expression with Value (names given by "
+                                   "--set), backpropagate, and draw the graph with data, "
+                                   "gradients and backprop order. Or draw a model saved by "
+                                   "'autograd-core train'. Only numbers, names, + - * / ** "
+                                   f"and the functions {', '.join(sorted(_FUNCTIONS))} are "
+                                   "allowed: the expression is parsed, never executed.")
+    src = g.add_mutually_exclusive_group(required=True)
+    src.add_argument("expression", nargs="?", help='e.g. "tanh(x1*w1 + x2*w2 + b)"')
+    src.add_argument("--model", metavar="CHECKPOINT",
+                     help="a checkpoint written by 'autograd-core train' (.npz)")
+    g.add_argument("--set", action="append", default=[], metavar="NAME=NUMBER",
+                   help="the value of a name in the expression (repeat for each name)")
+    g.add_argument("--out", default="graph.svg", metavar="FILE",
+                   help="output file; its suffix picks the format: .svg, .png, .pdf or .dot "
+                        "(default: graph.svg)")
+    g.add_argument("--no-order", action="store_true", help="do not number the backprop order")
+    g.add_argument("--heat", action="store_true", help="color nodes by gradient magnitude")
+    g.add_argument("--edge-labels", action="store_true",
+                   help="write each edge's local derivative (chain rule factors)")
+    g.add_argument("--frames", metavar="HTML",
+                   help="also write the step-by-step backprop page to this .html file")
+
+    t = sub.add_parser("train", help="train an MLP on a built-in data set",
+                       description="Train a multilayer perceptron with minibatch gradient "
+                                   "descent, print per-epoch metrics and save a checkpoint.")
+    t.add_argument("--dataset", choices=DATASETS, default="moons",
+                   help="built-in data set (default: moons; digits needs scikit-learn)")
+    t.add_argument("--samples", type=_positive_int, default=1000,
+                   help="number of samples for the generated data sets (default: 1000)")
+    t.add_argument("--hidden", type=_hidden_sizes, default=(16, 16), metavar="W1,W2,...",
+                   help="hidden layer widths (default: 16,16)")
+    t.add_argument("--activation", choices=ACTIVATIONS, default="relu",
+                   help="hidden activation (default: relu)")
+    t.add_argument("--init", choices=INITIALIZERS, default=None,
+                   help="weight initializer (default: the layer's own, or he_normal for relu "
+                        "and glorot_uniform for the others)")
+    t.add_argument("--optimizer", choices=OPTIMIZERS, default="sgd",
+                   help="optimizer (default: sgd with momentum 0.9)")
+    t.add_argument("--lr", type=_positive_float, default=None,
+                   help="learning rate (default: 0.1 for sgd, 0.01 for the adaptive ones)")
+    t.add_argument("--batch-size", type=_positive_int, default=32,
+                   help="minibatch size (default: 32)")
+    t.add_argument("--epochs", type=_positive_int, default=20, help="epochs (default: 20)")
+    t.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    t.add_argument("--checkpoint", default="model.npz", metavar="FILE",
+                   help="where to save the trained model (default: model.npz)")
+    t.add_argument("--no-progress", action="store_true", help="no progress bars")
+
+    sub.add_parser("bench", add_help=False,
+                   help="run the benchmark suite (arguments go to 'python -m benchmarks.run')")
+    return p
+
+
+def _version() -> str:
+    from . import __version__
+    return __version__
+
+
+# ---------------------------------------------------------------- subcommands
+
+def _cmd_demo(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from .demo import STAGES, run_demo
+
+    stages = [s.strip() for s in args.stages.split(",") if s.strip()]
+    unknown = [s for s in stages if s not in STAGES]
+    if unknown:
+        parser.error(f"unknown stage {unknown[0]!r}; choose from {', '.join(STAGES)}")
+    results = run_demo(args.out, fast=args.fast, progress=not args.no_progress, stages=stages)
+    return 1 if any(r.status == "failed" for r in results) else 0
+
+
+def _cmd_check(argv: list[str]) -> int:
+    try:
+        from . import checks
+    except ImportError:
+        print("autograd-core check: the gradient check suite (autograd_core.checks) is not "
+              "available in this version", file=sys.stderr)
+        return 1
+    return int(checks.main(argv) or 0)
+
+
+def _cmd_bench(argv: list[str]) -> int:
+    # benchmarks/ sits next to the package in a source checkout; it is not installed.
+    root = Path(__file__).resolve().parent.parent
+    if not (root / "benchmarks" / "run.py").exists():
+        print("autograd-core bench: the benchmark suite ships with the source checkout "
+              f"(benchmarks/run.py), which is not next to {root / 'autograd_core'}",
+              file=sys.stderr)
+        return 1
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(root), env.get("PYTHONPATH")]))
+    return subprocess.call([sys.executable, "-m", "benchmarks.run", *argv], env=env)
+
+
+def _cmd_graph(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    out = Path(args.out)
+    fmt = out.suffix.lstrip(".").lower()
+    if fmt not in ("svg", "png", "pdf", "dot"):
+        parser.error(f"--out {args.out}: the suffix must be .svg, .png, .pdf or .dot")
+    if args.frames and args.model:
+        parser.error("--frames works with expressions only (a model's graph is too big)")
+    options: dict[str, Any] = {"order": not args.no_order, "heat": args.heat}
+    if args.model:
+        from .demo_train import model_graph_root
+        try:
+            root, model = model_graph_root(args.model)
+        except (OSError, ValueError, KeyError) as e:
+            print(f"autograd-core graph: cannot load {args.model}: {e}", file=sys.stderr)
+            return 1
+        options["model"] = model
+        options["heat"] = True
+    else:
+        try:
+            names = _parse_assignments(args.set)
+            root = evaluate_expression(args.expression, names)
+        except ValueError as e:
+            parser.error(str(e))
+        root.backward()
+        options["edge_labels"] = args.edge_labels
+        print(f"{args.expression} = {root.data:.6g}")
+        used = {n.id for n in ast.walk(ast.parse(args.expression.strip(), mode="eval"))
+                if isinstance(n, ast.Name)}
+        for name, v in names.items():
+            if name in used:
+                print(f"  d/d{name} = {v.grad:.6g}")
+    try:
+        from . import viz
+        viz.to_dot  # noqa: B018 - fail here, with a clear message, if viz is not there yet
+    except (ImportError, AttributeError):
+        print("autograd-core graph: graph drawing (autograd_core.viz) is not available in this "
+              "version", file=sys.stderr)
+        return 1
+    out.parent.mkdir(parents=True, exist_ok=True)
+    from .demo import write_graph
+    written = write_graph(root, out.with_suffix(""), fmt, **options)
+    print(f"wrote {written}")
+    if args.frames:
+        frames = Path(args.frames)
+        frames.parent.mkdir(parents=True, exist_ok=True)
+        viz.render_backprop_animation(root, str(frames))
+        print(f"wrote {frames}")
+    return 0
+
+
+def _parse_assignments(items: Sequence[str]) -> dict[str, Any]:
+    from .value import Value
+
+    names: dict[str, Any] = {}
+    for item in items:
+        name, sep, number = item.partition("=")
+        name = name.strip()
+        if not sep or not name.isidentifier():
+            raise ValueError(f"--set {item!r}: expected NAME=NUMBER, e.g. x1=2.0")
+        if name in _FUNCTIONS:
+            raise ValueError(f"--set {item!r}: {name!r} is a function name")
+        try:
+            names[name] = Value(float(number), label=name)
+        except ValueError:
+            raise ValueError(f"--set {item!r}: {number.strip()!r} is not a number") from None
+    return names
+
+
+def _cmd_train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from .demo_train import TrainConfig, train_command
+
+    config = TrainConfig(dataset=args.dataset, samples=args.samples, hidden=args.hidden,
+                         activation=args.activation, init=args.init, optimizer=args.optimizer,
+                         lr=args.lr, batch_size=args.batch_size, epochs=args.epochs,
+                         seed=args.seed)
+    try:
+        return train_command(config, args.checkpoint, progress=not args.no_progress)
+    except ImportError as e:
+        print(f"autograd-core train: {e}", file=sys.stderr)
+        return 1
+
+
+# ---------------------------------------------------------------- expressions
+
+# name -> (number of extra float arguments, how to apply it to a Value)
+_FUNCTIONS: dict[str, tuple[int, Any]] = {
+    "tanh": (0, lambda v: v.tanh()),
+    "exp": (0, lambda v: v.exp()),
+    "log": (0, lambda v: v.log()),
+    "sqrt": (0, lambda v: v.sqrt()),
+    "abs": (0, lambda v: v.abs()),
+    "relu": (0, lambda v: v.relu()),
+    "sigmoid": (0, lambda v: v.sigmoid()),
+    "softplus": (0, lambda v: v.softplus()),
+    "leaky_relu": (1, lambda v, slope=0.1: v.leaky_relu(slope)),
+    "elu": (1, lambda v, alpha=1.0: v.elu(alpha)),
+}
+_BINOPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
+_MAX_EXPRESSION = 2000
+
+
+def evaluate_expression(text: str, names: dict[str, Any]) -> Any:
+    """Evaluate an arithmetic expression over `Value`s without executing any code.
+
+    The text is parsed with `ast` and only numbers, the given names, ``+ - * / **``, unary minus
+    and the functions in `_FUNCTIONS` are accepted; anything else is a ValueError naming it.
+    Each intermediate node is labelled with its source text so the drawing reads like the formula.
+    """
+    from .value import Value
+
+    if len(text) > _MAX_EXPRESSION:
+        raise ValueError(f"expression is {len(text)} characters long; the limit is "
+                         f"{_MAX_EXPRESSION}")
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except SyntaxError as e:
+        raise ValueError(f"expression {text!r} is not valid: {e.msg}") from None
+    except (RecursionError, MemoryError):
+        raise ValueError("expression is too deeply nested") from None
+
+    def label(node: ast.AST) -> str:
+        seg = ast.get_source_segment(text.strip(), node) or ""
+        return seg if len(seg) <= 24 else ""
+
+    def ev(node: ast.AST) -> Any:
+        if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+            return Value(float(node.value), label=repr(node.value), requires_grad=False)
+        if isinstance(node, ast.Name):
+            if node.id not in names:
+                raise ValueError(f"name {node.id!r} has no value; give it with --set "
+                                 f"{node.id}=NUMBER")
+            return names[node.id]
+        if isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
+            a, b = ev(node.left), ev(node.right)
+            op = _BINOPS[type(node.op)]
+            out = {"+": a.__add__, "-": a.__sub__, "*": a.__mul__, "/": a.__truediv__,
+                   "**": a.__pow__}[op](b)
+        elif isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            a = ev(node.operand)
+            out = -a if isinstance(node.op, ast.USub) else a
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            fname = node.func.id
+            if fname not in _FUNCTIONS:
+                raise ValueError(f"function {fname!r} is not allowed; use one of "
+                                 f"{', '.join(sorted(_FUNCTIONS))}")
+            extra, fn = _FUNCTIONS[fname]
+            if node.keywords or not 1 <= len(node.args) <= 1 + extra:
+                raise ValueError(f"{fname}() takes 1{f' to {1 + extra}' if extra else ''} "
+                                 "positional argument(s)")
+            consts = []
+            for c in node.args[1:]:
+                if not (isinstance(c, ast.Constant) and type(c.value) in (int, float)):
+                    raise ValueError(f"{fname}(): the parameter after the input must be a "
+                                     "number")
+                consts.append(float(c.value))
+            out = fn(ev(node.args[0]), *consts)
+        else:
+            raise ValueError(f"{type(node).__name__} ({label(node) or '...'}) is not allowed "
+                             "in an expression: only numbers, names, + - * / ** and "
+                             f"{', '.join(sorted(_FUNCTIONS))}()")
+        if isinstance(out, Value) and out.label == "" and out._fn is not None:
+            out.label = label(node)
+            if out.requires_grad:
+                out.retain_grad()  # so the drawing and the printout show every gradient
+        return out
+
+    try:
+        result = ev(tree.body)
+    except RecursionError:
+        raise ValueError("expression is too deeply nested") from None
+    if not isinstance(result, Value) or result._fn is None and not result.requires_grad:
+        raise ValueError(f"expression {text!r} has no variable to differentiate")
+    return result
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run `autograd-core` with `argv` (default: the command line); returns the exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "check":
+        return _cmd_check(argv[1:])
+    if argv and argv[0] == "bench":
+        return _cmd_bench(argv[1:])
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    sub = parser._subparsers._group_actions[0].choices[args.command]  # type: ignore[union-attr]
+    commands = {"demo": _cmd_demo, "graph": _cmd_graph, "train": _cmd_train}
+    return commands[args.command](args, sub)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,296 @@
+"""Training for the demo's moons stage and for `autograd-core train`.
+
+This module (like `cli` and `demo`) sits on top of `nn` and `optim`; it imports them inside its
+functions, so that importing `autograd_core` never pulls them in.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+__all__ = ["TrainConfig", "ACTIVATIONS", "DATASETS", "INITIALIZERS", "OPTIMIZERS", "load_data",
+           "build_mlp", "make_optimizer", "train_command", "demo_moons", "model_graph_root",
+           "plot_history", "plot_boundary"]
+
+DATASETS = ("moons", "circles", "spirals", "blobs", "digits")
+ACTIVATIONS = ("relu", "leaky_relu", "elu", "gelu", "selu", "silu", "tanh", "sigmoid",
+               "softplus")
+INITIALIZERS = ("lecun_uniform", "lecun_normal", "glorot_uniform", "glorot_normal",
+                "he_uniform", "he_normal", "orthogonal")
+OPTIMIZERS = ("sgd", "adam", "adamw", "rmsprop", "adagrad")
+
+
+@dataclass
+class TrainConfig:
+    """Everything `autograd-core train` needs to rebuild and retrain a model."""
+
+    dataset: str = "moons"
+    samples: int = 1000
+    hidden: tuple[int, ...] = (16, 16)
+    activation: str = "relu"
+    init: str | None = None
+    optimizer: str = "sgd"
+    lr: float | None = None
+    batch_size: int = 32
+    epochs: int = 20
+    seed: int = 0
+
+    def resolved_init(self) -> str:
+        """The initializer to use: He for the ReLU family, Glorot for the others."""
+        if self.init:
+            return self.init
+        return "he_normal" if self.activation in ("relu", "leaky_relu", "elu", "gelu",
+                                                  "silu") else "glorot_uniform"
+
+    def resolved_lr(self) -> float:
+        """The learning rate to use: 0.1 for SGD with momentum, 0.01 for adaptive optimizers."""
+        return self.lr if self.lr is not None else (0.1 if self.optimizer == "sgd" else 0.01)
+
+
+def load_data(name: str, samples: int = 1000, seed: int = 0) -> tuple[np.ndarray, np.ndarray,
+                                                                       np.ndarray, np.ndarray]:
+    """A built-in data set as (x_train, y_train, x_val, y_val), 80/20 split, float32 inputs."""
+    import nn
+
+    rng = np.random.default_rng(seed)
+    if name == "digits":
+        x, y = nn.load_digits()
+    elif name in ("moons", "circles", "spirals", "blobs"):
+        x, y = getattr(nn, f"make_{name}")(samples, seed=seed)
+    else:
+        raise ValueError(f"load_data: unknown data set {name!r}; choose from {DATASETS}")
+    x, y = np.asarray(x, dtype=np.float32), np.asarray(y).astype(np.int64).ravel()
+    idx = rng.permutation(len(x))
+    cut = int(0.8 * len(x))
+    return x[idx[:cut]], y[idx[:cut]], x[idx[cut:]], y[idx[cut:]]
+
+
+def _activation_module(name: str) -> Any:
+    import nn
+
+    key = name.replace("_", "").lower()
+    for attr in dir(nn):
+        obj = getattr(nn, attr)
+        if isinstance(obj, type) and attr.lower() == key and issubclass(obj, nn.Module):
+            return obj()
+    raise ValueError(f"no nn module for activation {name!r}")
+
+
+def build_mlp(n_in: int, hidden: tuple[int, ...], n_out: int, activation: str = "relu",
+              init: str = "he_normal") -> Any:
+    """An `nn.Sequential` MLP: Linear -> activation for each hidden width, then a Linear head."""
+    import nn
+
+    layers: list[Any] = []
+    width = n_in
+    for h in hidden:
+        layers += [nn.Linear(width, h, init=init), _activation_module(activation)]
+        width = h
+    layers.append(nn.Linear(width, n_out, init="glorot_uniform"))
+    return nn.Sequential(*layers)
+
+
+def make_optimizer(name: str, params: Any, lr: float) -> Any:
+    """The optimizer called `name` (SGD gets momentum 0.9) over `params`."""
+    import optim
+
+    if name == "sgd":
+        return optim.SGD(params, lr=lr, momentum=0.9)
+    cls = {"adam": optim.Adam, "adamw": optim.AdamW, "rmsprop": optim.RMSprop,
+           "adagrad": optim.Adagrad}[name]
+    return cls(params, lr=lr)
+
+
+def _fit(model: Any, config: TrainConfig, data: tuple[np.ndarray, ...], progress: bool) -> Any:
+    import nn
+
+    x_tr, y_tr, x_va, y_va = data
+    nn.manual_seed(config.seed)
+    rng = np.random.default_rng(config.seed)
+    train = nn.DataLoader(x_tr, y_tr, batch_size=config.batch_size, shuffle=True, rng=rng)
+    val = nn.DataLoader(x_va, y_va, batch_size=256, shuffle=False)
+    opt = make_optimizer(config.optimizer, model.parameters(), config.resolved_lr())
+    return nn.fit(model, nn.functional.cross_entropy, opt, train, epochs=config.epochs,
+                  val_loader=val, metrics=("accuracy",), progress=progress)
+
+
+def _checkpoint_meta(path: Path) -> Path:
+    return path.with_suffix(".json")
+
+
+def train_command(config: TrainConfig, checkpoint: str, progress: bool = True) -> int:
+    """`autograd-core train`: train, print per-epoch metrics, save the model; returns 0."""
+    import nn
+
+    data = load_data(config.dataset, config.samples, config.seed)
+    n_classes = int(max(data[1].max(), data[3].max())) + 1
+    nn.manual_seed(config.seed)
+    model = build_mlp(data[0].shape[1], config.hidden, n_classes, config.activation,
+                      config.resolved_init())
+    print(f"{config.dataset}: {len(data[0])} train / {len(data[2])} validation samples, "
+          f"{data[0].shape[1]} features, {n_classes} classes")
+    print(f"model: {model}")
+    print(f"optimizer: {config.optimizer}, lr {config.resolved_lr()}, batch size "
+          f"{config.batch_size}, {config.epochs} epochs")
+    t0 = time.perf_counter()
+    history = _fit(model, config, data, progress)
+    h = history.history if hasattr(history, "history") else history
+    print(f"{'epoch':>5} {'loss':>8} {'acc':>7} {'val_loss':>9} {'val_acc':>8}")
+    for e in range(len(h["loss"])):
+        print(f"{e + 1:>5} {h['loss'][e]:>8.4f} {h['accuracy'][e]:>7.3f} "
+              f"{h['val_loss'][e]:>9.4f} {h['val_accuracy'][e]:>8.3f}")
+    print(f"trained in {time.perf_counter() - t0:.1f} s")
+    path = Path(checkpoint)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nn.save(model, path)
+    meta = {**asdict(config), "hidden": list(config.hidden), "n_in": int(data[0].shape[1]),
+            "n_out": n_classes, "init": config.resolved_init()}
+    _checkpoint_meta(path).write_text(json.dumps(meta, indent=1), encoding="utf-8")
+    print(f"saved {path} (architecture in {_checkpoint_meta(path)})")
+    return 0
+
+
+def model_graph_root(checkpoint: str) -> tuple[Any, Any]:
+    """Rebuild a model saved by `train`, run one batch through it and backprop; (loss, model)."""
+    import nn
+
+    path = Path(checkpoint)
+    meta_path = _checkpoint_meta(path)
+    if not meta_path.exists():
+        raise ValueError(f"{meta_path} is missing: it holds the architecture that "
+                         "'autograd-core train' saves next to the checkpoint")
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    model = build_mlp(meta["n_in"], tuple(meta["hidden"]), meta["n_out"], meta["activation"],
+                      meta["init"])
+    model.load_state_dict(nn.load(path))
+    x, y, _, _ = load_data(meta["dataset"], meta["samples"], meta["seed"])
+    from .tensor import Tensor
+
+    loss = nn.functional.cross_entropy(model(Tensor(x[:32])), y[:32])
+    loss.backward(retain_graph=True)
+    return loss, model
+
+
+# ---------------------------------------------------------------- demo stage 2 and plots
+
+def plot_history(history: dict[str, list[float]], path: Path, title: str) -> None:
+    """Loss (and accuracy when present) per epoch, train and validation, to a PNG."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    epochs = np.arange(1, len(history["loss"]) + 1)
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4))
+    for ax, key, label in ((axes[0], "loss", "cross-entropy loss"),
+                           (axes[1], "accuracy", "accuracy")):
+        ax.plot(epochs, history[key], "o-", label="train")
+        if history.get("val_" + key):
+            ax.plot(epochs, history["val_" + key], "s--", label="validation")
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(label)
+        ax.grid(alpha=0.3)
+        ax.legend()
+    fig.suptitle(title)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def plot_boundary(model: Any, x: np.ndarray, y: np.ndarray, path: Path, title: str) -> None:
+    """The model's decision regions over a grid, with the data points on top, to a PNG."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from .engine import no_grad
+    from .tensor import Tensor
+
+    pad = 0.5
+    xs = np.linspace(x[:, 0].min() - pad, x[:, 0].max() + pad, 200)
+    ys = np.linspace(x[:, 1].min() - pad, x[:, 1].max() + pad, 200)
+    gx, gy = np.meshgrid(xs, ys)
+    grid = np.c_[gx.ravel(), gy.ravel()].astype(np.float32)
+    model.eval()
+    with no_grad():
+        logits = model(Tensor(grid)).data
+    model.train()
+    pred = logits.argmax(axis=1).reshape(gx.shape)
+    fig, ax = plt.subplots(figsize=(6, 5))
+    ax.contourf(gx, gy, pred, alpha=0.3, cmap="coolwarm", levels=[-0.5, 0.5, 1.5])
+    for c, color in ((0, "tab:blue"), (1, "tab:red")):
+        m = y == c
+        ax.scatter(x[m, 0], x[m, 1], s=12, c=color, edgecolors="k", linewidths=0.3,
+                   label=f"class {c}")
+    ax.set_xlabel("$x_1$")
+    ax.set_ylabel("$x_2$")
+    ax.set_title(title)
+    ax.legend(loc="upper right")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def demo_moons(out: Path, result: Any, fast: bool = False, progress: bool = True) -> None:
+    """Demo stage 2: train an MLP on two moons, print accuracy, write curves and model graph."""
+    from .demo import _viz_available, have_matplotlib, write_graph
+
+    missing = _missing_pieces()
+    if missing:
+        result.status = "unavailable"
+        result.note(f"{', '.join(missing)} not available yet: cannot train the moons MLP")
+        return
+    import nn
+
+    config = TrainConfig(samples=300 if fast else 1000, epochs=5 if fast else 40,
+                         hidden=(16, 16), lr=0.1, batch_size=32)
+    data = load_data("moons", config.samples, config.seed)
+    nn.manual_seed(config.seed)
+    model = build_mlp(2, config.hidden, 2, "relu", "he_normal")
+    print(f"  model: {type(model).__name__} with {model.num_parameters()} parameters; "
+          f"SGD lr {config.lr}, momentum 0.9, batch size {config.batch_size}, "
+          f"{config.epochs} epochs on {len(data[0])} points")
+    history = _fit(model, config, data, progress)
+    h = history.history if hasattr(history, "history") else history
+    summary = (f"final train accuracy {h['accuracy'][-1]:.3f}, validation accuracy "
+               f"{h['val_accuracy'][-1]:.3f} (loss {h['val_loss'][-1]:.4f})")
+    print(f"  {summary}")
+    result.text = summary
+    if have_matplotlib():
+        plot_history(h, out / "moons_loss.png", "Two moons: loss and accuracy per epoch")
+        x_all = np.concatenate([data[0], data[2]])
+        y_all = np.concatenate([data[1], data[3]])
+        plot_boundary(model, x_all, y_all, out / "moons_boundary.png",
+                      f"Two moons: decision boundary (val acc {h['val_accuracy'][-1]:.1%})")
+        result.files += [out / "moons_loss.png", out / "moons_boundary.png"]
+    else:
+        result.note("matplotlib is not installed: skipped moons_loss.png and moons_boundary.png "
+                    "(pip install 'autograd-core[plot]')")
+    if _viz_available(result):
+        from .tensor import Tensor
+
+        loss = nn.functional.cross_entropy(model(Tensor(data[0][:8])), data[1][:8])
+        loss.backward(retain_graph=True)
+        result.files.append(write_graph(loss, out / "moons_model", "svg", model=model,
+                                        heat=True))
+    else:
+        result.status = "partial"
+
+
+def _missing_pieces() -> list[str]:
+    """The library pieces the training stage needs that this checkout does not have yet."""
+    import nn
+    import optim
+
+    need = {"nn.Linear": (nn, "Linear"), "nn.Sequential": (nn, "Sequential"),
+            "nn.DataLoader": (nn, "DataLoader"), "nn.fit": (nn, "fit"),
+            "nn.make_moons": (nn, "make_moons"), "optim.SGD": (optim, "SGD"),
+            "nn.functional.cross_entropy": (nn.functional, "cross_entropy")}
+    return [name for name, (mod, attr) in need.items() if not hasattr(mod, attr)]

@@ -3,6 +3,7 @@ data loading, the training loop and checkpoints."""
 
 from . import functional, init, utils
 from . import functional as F
+from ._random import manual_seed
 from .activations import *
 from .data import *
 from .datasets import *

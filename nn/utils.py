@@ -1,3 +1,91 @@
-"""(being written)."""
+"""Gradient clipping: the lecture's remedy for exploding gradients.
 
-__all__: list[str] = []
+Both functions act in place on the `.grad` of each parameter (Tensors or Values), after
+`backward()` and before `optimizer.step()`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
+from autograd_core import Tensor, Value
+
+__all__ = ["clip_grad_norm_", "clip_grad_value_"]
+
+
+def _params(parameters: Any) -> list[Any]:
+    if isinstance(parameters, (Tensor, Value)):
+        return [parameters]
+    return list(parameters)
+
+
+def _grads(params: list[Any]) -> list[tuple[Any, np.ndarray]]:
+    """(param, gradient array) for parameters that have a gradient."""
+    out = []
+    for p in params:
+        if isinstance(p, Value):
+            out.append((p, np.array(p.grad, dtype=np.float64)))
+        elif isinstance(p, Tensor):
+            if p.grad is not None:
+                out.append((p, p.grad.data))
+        else:
+            raise TypeError(f"clip_grad: expected Tensors or Values, got {type(p).__name__}")
+    return out
+
+
+def _set_grad(p: Any, g: np.ndarray) -> None:
+    if isinstance(p, Value):
+        p.grad = float(g)
+    elif p.grad.data is not g:  # a read-only gradient array was replaced by a scaled copy
+        p.grad = Tensor._wrap(g)
+
+
+def clip_grad_norm_(parameters: Iterable[Any] | Any, max_norm: float,
+                    norm_type: float = 2.0, error_if_nonfinite: bool = False) -> float:
+    r"""Rescale all gradients together so that their joint norm is at most `max_norm`.
+
+    total = ‖(‖g₁‖, ‖g₂‖, ...)‖ (the p-norm of all gradients as one vector, p = `norm_type`,
+    `inf` for the max-abs norm); every gradient is multiplied by min(1, max_norm/(total + 1e-6)).
+    The direction of the update is kept, only its length is capped. Returns `total`
+    (before clipping).
+    """
+    max_norm, p = float(max_norm), float(norm_type)
+    grads = _grads(_params(parameters))
+    if not grads:
+        return 0.0
+    if p == math.inf:
+        norms = [float(np.max(np.abs(g))) if g.size else 0.0 for _, g in grads]
+        total = max(norms)
+    else:
+        norms = [float(np.sum(np.abs(g) ** p)) ** (1.0 / p) for _, g in grads]
+        total = float(np.sum(np.array(norms) ** p) ** (1.0 / p))
+    if error_if_nonfinite and not math.isfinite(total):
+        raise RuntimeError(f"clip_grad_norm_: the total norm of order {norm_type} of the "
+                           f"gradients is {total}, so they cannot be clipped; pass "
+                           "error_if_nonfinite=False to clip anyway")
+    coef = min(1.0, max_norm / (total + 1e-6))
+    if coef < 1.0:
+        for param, g in grads:
+            if g.flags.writeable:
+                g *= coef
+            else:
+                g = g * coef
+            _set_grad(param, g)
+    return total
+
+
+def clip_grad_value_(parameters: Iterable[Any] | Any, clip_value: float) -> None:
+    """Clip every gradient element into [-clip_value, clip_value], in place."""
+    c = float(clip_value)
+    if c < 0:
+        raise ValueError(f"clip_grad_value_: clip_value must be >= 0, got {clip_value}")
+    for param, g in _grads(_params(parameters)):
+        if g.flags.writeable:
+            np.clip(g, -c, c, out=g)
+        else:
+            g = np.clip(g, -c, c)
+        _set_grad(param, g)

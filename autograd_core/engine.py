@@ -60,6 +60,42 @@ def _tick() -> int:
     return _clock[0]
 
 
+# Arrays written in place, by id of the array that owns the memory -> (weak ref, clock).
+# Views (reshape, transpose, basic indexing, detach) share their base's memory, so a write
+# through one tensor must be seen by every tensor over the same buffer (PyTorch's shared
+# version counter). Only in-place writes add entries; a dead buffer drops its entry.
+_written: dict[int, tuple[Any, int]] = {}
+
+
+def _buffer(arr: Any) -> Any:
+    """The array that owns `arr`'s memory (itself unless it is a view)."""
+    base = getattr(arr, "base", None)
+    while base is not None and hasattr(base, "__array_interface__"):
+        arr, base = base, getattr(base, "base", None)
+    return arr
+
+
+def _note_write(arr: Any) -> None:
+    """Record that the memory under array `arr` was just written in place."""
+    owner = _buffer(arr)
+    key = id(owner)
+
+    def forget(r: Any, key: int = key) -> None:
+        if _written.get(key, (None,))[0] is r:
+            del _written[key]
+
+    _written[key] = (_weakref(owner, forget), _clock[0])
+
+
+def _buffer_written_since(x: Any, stamp: int) -> bool:
+    data = getattr(x, "_data", None)
+    if data is None or not _written:
+        return False
+    owner = _buffer(data)
+    entry = _written.get(id(owner))
+    return entry is not None and entry[0]() is owner and entry[1] > stamp
+
+
 def is_grad_enabled() -> bool:
     """True when operations are being recorded for backward in this thread."""
     return _mode.enabled
@@ -323,47 +359,47 @@ class Function:
     @classmethod
     def _apply1(cls, a: Node, *params: Any) -> Any:
         """`apply` for one Node argument (plus non-Node parameters): the hot path, no loops."""
-        if _mode.anomaly:
+        mode = _mode
+        if mode.anomaly:
             return cls.apply(a, *params)
+        if not (a.requires_grad and mode.enabled):
+            # Nothing to record (the backward pass itself, no_grad): the library's primitives
+            # compute forward without touching ctx, so none is made.
+            return a._out_type._from_op(cls.forward(None, a.data, *params),  # type: ignore
+                                        None)
         ctx = cls.__new__(cls)
         ctx._saved = ctx._outref = ctx._trace = None
         ctx._freed = False
-        req = a.requires_grad
-        ctx.needs_input_grad = (req,) + (False,) * len(params)
+        ctx.needs_input_grad = (True,) + (False,) * len(params)
         ctx.inputs = (a, *params)
-        data = cls.forward(ctx, a.data, *params)  # type: ignore[attr-defined]
-        if req and _mode.enabled:
-            ctx._epoch = _clock[0]
-            ctx._nout = 1
-            out = a._out_type._from_op(data, ctx)  # type: ignore[attr-defined]
-            if cls.saves_output:
-                ctx._outref = _weakref(out)
-            return out
-        ctx.inputs = None
-        return a._out_type._from_op(data, None)  # type: ignore[attr-defined]
+        ctx._epoch = _clock[0]
+        ctx._nout = 1
+        out = a._out_type._from_op(cls.forward(ctx, a.data, *params), ctx)  # type: ignore
+        if cls.saves_output:
+            ctx._outref = _weakref(out)
+        return out
 
     @classmethod
     def _apply2(cls, a: Node, b: Node) -> Any:
         """`apply` for two Nodes of the same front-end: the hot path of binary arithmetic."""
-        if _mode.anomaly:
+        mode = _mode
+        if mode.anomaly:
             return cls.apply(a, b)
+        ra = a.requires_grad
+        rb = b.requires_grad
+        if not ((ra or rb) and mode.enabled):
+            return a._out_type._from_op(cls.forward(None, a.data, b.data), None)  # type: ignore
         ctx = cls.__new__(cls)
         ctx._saved = ctx._outref = ctx._trace = None
         ctx._freed = False
-        ra = a.requires_grad
-        rb = b.requires_grad
         ctx.needs_input_grad = (ra, rb)
         ctx.inputs = (a, b)
-        data = cls.forward(ctx, a.data, b.data)  # type: ignore[attr-defined]
-        if (ra or rb) and _mode.enabled:
-            ctx._epoch = _clock[0]
-            ctx._nout = 1
-            out = a._out_type._from_op(data, ctx)  # type: ignore[attr-defined]
-            if cls.saves_output:
-                ctx._outref = _weakref(out)
-            return out
-        ctx.inputs = None
-        return a._out_type._from_op(data, None)  # type: ignore[attr-defined]
+        ctx._epoch = _clock[0]
+        ctx._nout = 1
+        out = a._out_type._from_op(cls.forward(ctx, a.data, b.data), ctx)  # type: ignore
+        if cls.saves_output:
+            ctx._outref = _weakref(out)
+        return out
 
     def save_for_backward(self, *items: Any) -> None:
         """Keep `items` (Nodes, arrays, anything) for backward; read them as `saved_tensors`."""
@@ -518,6 +554,16 @@ class _Emit:
 def _check_versions(fn: Function) -> None:
     """Raise when data that `fn`'s backward needs was written in place after `fn` was recorded."""
     stamp = fn._epoch
+    for i, x in enumerate(fn.inputs or ()):
+        xf = getattr(x, "_fn", None)
+        if xf is not None and xf._epoch > stamp and fn.needs_input_grad[i]:
+            # An in-place op on a recorded tensor gives it a new history; this op was
+            # recorded with the old one, and its gradient would flow into the new one.
+            raise RuntimeError(
+                f"backward of {type(fn).__name__}: input {i} ({x._describe()}) was modified by "
+                "an in-place operation after this op used it, so its gradient would flow "
+                "through the new value's history and be wrong. Fix: use the out-of-place op "
+                "(e.g. `x = x + 1` instead of `x.add_(1)`), or `.clone()` the tensor first.")
     suspects: list[tuple[str, Any]] = []
     if fn.reads_inputs:
         suspects += [(f"input {i}", x) for i, x in enumerate(fn.inputs or ())]
@@ -525,12 +571,16 @@ def _check_versions(fn: Function) -> None:
     if fn._outref is not None and fn._outref() is not None:
         suspects.append(("its output", fn._outref()))
     for what, x in suspects:
-        if getattr(x, "_modified_at", 0) > stamp:
+        own = getattr(x, "_modified_at", 0) > stamp
+        if own or _buffer_written_since(x, stamp):
+            how = "was modified by an in-place operation" if own else (
+                "shares memory with a tensor that was modified in place (it is a view: "
+                "reshape, transpose, indexing, detach or the same numpy array)")
             raise RuntimeError(
-                f"backward of {type(fn).__name__}: {what} ({x._describe()}) was modified by an "
-                "in-place operation after it was used in the forward pass, so the gradient "
-                "would be wrong. Fix: use the out-of-place version of the in-place op (e.g. "
-                "`x = x + 1` instead of `x.add_(1)`), or `.clone()` the tensor before writing.")
+                f"backward of {type(fn).__name__}: {what} ({x._describe()}) {how} after it was "
+                "used in the forward pass, so the gradient would be wrong. Fix: use the "
+                "out-of-place version of the in-place op (e.g. `x = x + 1` instead of "
+                "`x.add_(1)`), or `.clone()` the tensor before writing.")
 
 
 def _run_backward(roots: Sequence[Node], seeds: Sequence[Node], retain_graph: bool,

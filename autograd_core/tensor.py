@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from . import functions as fn
-from .engine import Function, Node, _mode, _tick
+from .engine import Function, Node, _mode, _note_write, _tick
 
 __all__ = [
     "Tensor", "tensor", "set_default_dtype", "get_default_dtype",
@@ -365,21 +365,35 @@ class Tensor(Node):
                     "gradients are recorded; wrap the update in `with no_grad():` (as optimizers "
                     "do) or use the out-of-place op")
             # A non-leaf: the old value becomes its own node so the history stays correct.
-            old = Tensor._from_op(self._data.copy(), self._fn)
+            # The result goes into a fresh buffer, never into the old memory: a non-leaf may
+            # be a view of a leaf (a.reshape(...), a[1:]) whose data must not change under it.
+            old = Tensor._from_op(self._data, self._fn)
             old._out_index = getattr(self, "_out_index", 0)
+            # Stamp the new history later than every op that already used this tensor: their
+            # backward would route through it, so the engine refuses them (_check_versions).
+            _tick()
+            new = compute(old)
+            _check_inplace_shape(op, self, new)
             if self._fn.saves_output:
                 self._fn._outref = _weakref_to(old)
-            new = compute(old)
-            self._data[...] = new._data
+            self._data = new._data.astype(self._data.dtype, copy=False)
             self._fn = new._fn
-        else:
-            if not self._data.flags.writeable:
-                raise ValueError(f"{op}: this tensor's data is read-only (it came from a "
-                                 "read-only numpy array); copy it first")
-            with _NoGrad():
-                new = compute(self)
+            self._bump()
+            return self
+        if not self._data.flags.writeable:
+            raise ValueError(f"{op}: this tensor's data is read-only (a read-only numpy array, "
+                             "or a broadcast view); copy it first")
+        with _NoGrad():
+            new = compute(self)
+        _check_inplace_shape(op, self, new)
+        try:
             np.copyto(self._data, new._data, casting="same_kind")
+        except TypeError:
+            raise TypeError(f"{op}: cannot store a {new.dtype} result in this {self.dtype} "
+                            "tensor in place (numpy's same_kind casting rule); use the "
+                            "out-of-place op") from None
         self._bump()
+        _note_write(self._data)
         return self
 
     def add_(self, other: Any, alpha: float = 1.0) -> Tensor:
@@ -768,6 +782,12 @@ class _NoGrad:
 
     def __exit__(self, *exc: object) -> None:
         _mode.enabled = self.prev
+
+
+def _check_inplace_shape(op: str, t: Tensor, new: Tensor) -> None:
+    if new.shape != t.shape:
+        raise ValueError(f"{op}: the result has shape {new.shape}, but an in-place op cannot "
+                         f"change the tensor's shape {t.shape}; use the out-of-place op")
 
 
 def _weakref_to(t: Tensor) -> Any:

@@ -1,0 +1,350 @@
+"""What the drawings read from a graph: its nodes and ops, gradients, backward order, modules.
+
+Everything here walks the graph with explicit work-lists (no recursion), so graphs of any depth
+can be drawn, and every pass is linear in the graph's size.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import weakref
+from collections import deque
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+
+from . import engine
+from .engine import Function, Node, no_grad
+
+__all__ = ["ModuleTrace", "trace_modules"]
+
+
+class Graph:
+    """A snapshot of the graph under a root: value nodes, op nodes and the edges between them.
+
+    `nodes[i]` is a Node (Value or Tensor); `fns[j]` a Function; `fn_inputs[j]` lists
+    `(node index, argument position)` for each Node argument of op j (a node index of -1 means
+    "one of the hidden nodes" beyond `max_nodes`); `fn_outputs[j]` the drawn outputs of op j.
+    """
+
+    def __init__(self) -> None:
+        self.nodes: list[Node] = []
+        self.index: dict[int, int] = {}
+        self.fns: list[Function] = []
+        self.fn_index: dict[int, int] = {}
+        self.fn_inputs: list[list[tuple[int, int]]] = []
+        self.fn_consts: list[list[Any]] = []
+        self.fn_outputs: list[list[int]] = []
+        self.freed: set[int] = set()  # op indices whose inputs were released by backward
+        self.hidden = 0  # nodes not drawn because of max_nodes
+
+    @property
+    def is_scalar(self) -> bool:
+        """True when every node is a scalar `Value` (edge labels need scalars)."""
+        return all(getattr(n, "shape", None) == () and not hasattr(n, "dtype")
+                   for n in self.nodes)
+
+
+def walk(root: Node, max_nodes: int | None = None) -> Graph:
+    """Breadth-first from `root` over every Node argument (constants included).
+
+    Breadth-first means that, past `max_nodes`, the nodes kept are the ones nearest the output,
+    where backward starts; the rest are counted in `hidden` and drawn as one summary box.
+    """
+    if not isinstance(root, Node):
+        raise TypeError(f"viz: expected a Value or Tensor to draw, got {type(root).__name__}")
+    g = Graph()
+    seen: set[int] = {id(root)}
+    hidden_ids: set[int] = set()
+    g.nodes.append(root)
+    g.index[id(root)] = 0
+    queue: deque[Node] = deque([root])
+    limit = max_nodes if max_nodes is not None else -1
+    while queue:
+        node = queue.popleft()
+        fn = node._fn
+        if fn is None:
+            continue
+        drawn = id(node) not in hidden_ids
+        fi = g.fn_index.get(id(fn))
+        if fi is not None:  # another output of a multi-output op
+            if drawn and fi >= 0:
+                g.fn_outputs[fi].append(g.index[id(node)])
+            continue
+        inputs = fn.inputs
+        if drawn:
+            fi = len(g.fns)
+            g.fn_index[id(fn)] = fi
+            g.fns.append(fn)
+            g.fn_outputs.append([g.index[id(node)]])
+            g.fn_inputs.append([])
+            g.fn_consts.append([])
+            if inputs is None:
+                g.freed.add(fi)
+        else:
+            g.fn_index[id(fn)] = -1
+        for pos, x in enumerate(inputs or ()):
+            if not isinstance(x, Node):
+                if drawn:
+                    g.fn_consts[fi].append(x)
+                continue
+            k = id(x)
+            if k not in seen:
+                seen.add(k)
+                queue.append(x)
+                if drawn and (limit < 0 or len(g.nodes) < limit):
+                    g.index[k] = len(g.nodes)
+                    g.nodes.append(x)
+                else:
+                    hidden_ids.add(k)
+            if drawn:
+                g.fn_inputs[fi].append((g.index.get(k, -1), pos))
+    g.hidden = len(hidden_ids)
+    return g
+
+
+def backward_order(root: Node) -> list[Node]:
+    """The nodes in the order backward reaches them: the engine's own topological sort, reversed.
+
+    Raises RuntimeError when a backward without `retain_graph=True` already freed the graph.
+    """
+    return list(reversed(engine._toposort([root])))
+
+
+def _seed(root: Node) -> Any:
+    shape = getattr(root, "shape", ())
+    if shape == ():
+        return None
+    return type(root)._wrap(np.ones(shape, dtype=root.dtype))  # type: ignore[attr-defined]
+
+
+def gradients(root: Node, graph: Graph) -> tuple[dict[int, Any], str]:
+    """d(root)/d(node) for every drawn node, and where they came from ("computed" or "stored").
+
+    While the graph is alive the drawing runs one extra backward pass with `grad()` (capturing
+    every node, touching no `.grad`), so the picture is the same before and after `backward()`.
+    A non-scalar root is seeded with ones, as if it were summed. Once a backward has freed the
+    graph, only the stored `.grad` values can be shown: leaves, and nodes with `retain_grad()`.
+    """
+    targets = [n for n in graph.nodes if n.requires_grad]
+    if root.requires_grad and targets and not graph.freed:
+        try:
+            got = engine.grad(root, targets, grad_outputs=_seed(root), retain_graph=True,
+                              allow_unused=True)
+        except RuntimeError:
+            pass  # freed deeper than we walked, or modified in place: fall back below
+        else:
+            return {id(n): _raw(gr) for n, gr in zip(targets, got) if gr is not None}, "computed"
+    out: dict[int, Any] = {}
+    for n in graph.nodes:
+        if n.requires_grad and (n._fn is None or n._retains_grad):
+            gr = getattr(n, "grad", None)
+            if gr is not None:
+                out[id(n)] = _raw(gr)
+    return out, "stored"
+
+
+def _raw(g: Any) -> Any:
+    return g.data if isinstance(g, Node) else g
+
+
+def local_derivatives(graph: Graph) -> dict[tuple[int, int], float]:
+    """For scalar graphs: d(output)/d(input) of every op, keyed by (op index, argument position).
+
+    Found by running each op's own backward with an output gradient of 1, so no op needs a
+    table of derivatives here. Ops whose saved values are gone are skipped.
+    """
+    out: dict[tuple[int, int], float] = {}
+    if not graph.nodes:
+        return out
+    one = type(graph.nodes[0])._seed_grad(graph.nodes[0], None)  # type: ignore[attr-defined]
+    with no_grad():
+        for fi, fn in enumerate(graph.fns):
+            if fi in graph.freed or fn._nout != 1:
+                continue
+            try:
+                gin = type(fn).backward(fn, one)
+            except (RuntimeError, TypeError, ValueError):
+                continue
+            if not isinstance(gin, tuple):
+                gin = (gin,)
+            for pos, gi in enumerate(gin):
+                if gi is not None:
+                    out[(fi, pos)] = float(_raw(gi))
+    return out
+
+
+def contributions(fn: Function, g: Any) -> list[tuple[int, Any]]:
+    """What one backward step of `fn` sends to each input: `(argument position, gradient)`.
+
+    Used by the step-by-step frames to show partial sums; it calls the op's backward exactly
+    as the engine does (then sums each gradient back to its input's shape).
+    """
+    if fn.inputs is None or fn._nout != 1:
+        return []
+    with no_grad():
+        gin = type(fn).backward(fn, g)
+        if not isinstance(gin, tuple):
+            gin = (gin,)
+        out = []
+        for pos, (x, gx) in enumerate(zip(fn.inputs, gin)):
+            if gx is not None and isinstance(x, Node) and fn.needs_input_grad[pos]:
+                out.append((pos, _raw(x._fit_grad(gx, fn, pos))))
+    return out
+
+
+# ---------------------------------------------------------------- module clusters
+
+_LAST_TRACE: weakref.WeakKeyDictionary[Any, ModuleTrace] = weakref.WeakKeyDictionary()
+
+
+def _named_modules(model: Any) -> list[tuple[str, Any]]:
+    if hasattr(model, "named_modules"):
+        return list(model.named_modules())
+    return [("", model)]
+
+
+def _direct_parameters(module: Any) -> list[tuple[str, Any]]:
+    params = getattr(module, "_parameters", None)
+    if isinstance(params, dict):
+        return [(k, p) for k, p in params.items() if p is not None]
+    try:
+        return list(module.named_parameters(recurse=False))
+    except (AttributeError, TypeError):
+        return []
+
+
+def module_title(module: Any) -> str:
+    """A short title: `Linear(64->128)` when the module has in/out sizes, else its class name."""
+    cls = type(module).__name__
+    fin = getattr(module, "in_features", None)
+    fout = getattr(module, "out_features", None)
+    if isinstance(fin, int) and isinstance(fout, int):
+        return f"{cls}({fin}->{fout})"
+    nin = getattr(module, "nin", None)  # micrograd's Neuron/Layer name their sizes nin/nout
+    nout = getattr(module, "nout", None)
+    if isinstance(nin, int) and isinstance(nout, int):
+        return f"{cls}({nin}->{nout})"
+    return cls
+
+
+class ModuleTrace:
+    """Which module made which op, recorded by `trace_modules` with forward hooks.
+
+    `fn_owner` maps id(Function) to the path of the innermost module whose forward created it
+    (`"layers.0"`); `param_owner` maps id(parameter) to the module that holds it directly.
+    The trace keeps the ops it recorded alive (so ids stay valid): trace one forward pass, draw,
+    then drop it.
+    """
+
+    def __init__(self, model: Any) -> None:
+        self.model = model
+        self.modules: dict[str, Any] = dict(_named_modules(model))
+        self.fn_owner: dict[int, str] = {}
+        self.param_owner: dict[int, str] = {}
+        self.param_names: dict[int, str] = {}
+        self._keep: list[Function] = []
+        for path, m in self.modules.items():
+            for pname, p in _direct_parameters(m):
+                self.param_owner.setdefault(id(p), path)
+                self.param_names.setdefault(id(p), f"{path}.{pname}" if path else pname)
+
+    def _record(self, path: str, inputs: Any, output: Any) -> None:
+        """Claim every op between this module's inputs and its output not claimed yet.
+
+        Inner modules finish (and are recorded) before outer ones, so the first claim is the
+        innermost module.
+        """
+        stop = {id(x) for x in _flatten(inputs) if isinstance(x, Node)}
+        stack = [x for x in _flatten(output) if isinstance(x, Node)]
+        seen: set[int] = set()
+        while stack:
+            node = stack.pop()
+            fn = node._fn
+            if fn is None or id(node) in stop or id(fn) in seen:
+                continue
+            seen.add(id(fn))
+            if id(fn) not in self.fn_owner:
+                self.fn_owner[id(fn)] = path
+                self._keep.append(fn)
+            stack.extend(x for x in (fn.inputs or ()) if isinstance(x, Node))
+
+    def owner(self, fn: Function) -> str | None:
+        """The module path that made `fn`, or None when it was made outside every module."""
+        return self.fn_owner.get(id(fn))
+
+
+def _flatten(x: Any) -> Iterator[Any]:
+    stack = [x]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, (list, tuple)):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        else:
+            yield item
+
+
+@contextlib.contextmanager
+def trace_modules(model: Any) -> Iterator[ModuleTrace]:
+    """Record which module's forward made each op: `with trace_modules(model) as t: loss = ...`.
+
+    Uses `register_forward_hook` on every submodule and removes the hooks on exit. Afterwards
+    `draw_graph(loss, model=model)` (or `model=t`) draws each module's ops in a labelled cluster.
+    Without a trace, `model=` still groups the ops that read each module's own parameters.
+    """
+    trace = ModuleTrace(model)
+    handles = []
+    try:
+        for path, m in trace.modules.items():
+            if not hasattr(m, "register_forward_hook"):
+                continue
+
+            def hook(module: Any, inputs: Any, output: Any, _path: str = path) -> None:
+                trace._record(_path, inputs, output)
+
+            handles.append(m.register_forward_hook(hook))
+        yield trace
+    finally:
+        for h in handles:
+            h.remove()
+        with contextlib.suppress(TypeError):  # models that cannot be weakly referenced
+            _LAST_TRACE[model] = trace
+
+
+def resolve_modules(model: Any) -> ModuleTrace | None:
+    """The trace to use for `model=`: a ModuleTrace as given, a model's last trace, or a
+    parameter-only trace (ops that read a module's own parameters belong to it)."""
+    if model is None:
+        return None
+    if isinstance(model, ModuleTrace):
+        return model
+    try:
+        last = _LAST_TRACE.get(model)
+    except TypeError:
+        last = None
+    return last if last is not None else ModuleTrace(model)
+
+
+def assign_modules(graph: Graph, trace: ModuleTrace) -> tuple[list[str | None], list[str | None]]:
+    """The module path of every drawn node and op (None: outside every module).
+
+    An op belongs to the module the trace recorded for it, else to the module owning one of its
+    parameter inputs; its output node goes with it; a parameter goes with its owner.
+    """
+    fn_mod: list[str | None] = []
+    for fi, fn in enumerate(graph.fns):
+        owner = trace.owner(fn)
+        if owner is None:
+            for ni, _ in graph.fn_inputs[fi]:
+                if ni >= 0 and id(graph.nodes[ni]) in trace.param_owner:
+                    owner = trace.param_owner[id(graph.nodes[ni])]
+                    break
+        fn_mod.append(owner)
+    node_mod: list[str | None] = [trace.param_owner.get(id(n)) for n in graph.nodes]
+    for fi, outs in enumerate(graph.fn_outputs):
+        for ni in outs:
+            node_mod[ni] = fn_mod[fi]
+    return node_mod, fn_mod

@@ -82,6 +82,21 @@ def _blas_info() -> Any:
     return {"threadpoolctl": [{k: d.get(k) for k in keep} for d in threadpool_info()]}
 
 
+def source_info(root: str) -> str:
+    """The commit measured, flagged when the engine's files differ from it."""
+    import subprocess
+
+    def git(*args: str) -> str:
+        res = subprocess.run(["git", "-C", root, *args], capture_output=True, text=True)
+        return res.stdout.strip() if res.returncode == 0 else ""
+
+    head = git("rev-parse", "--short", "HEAD")
+    if not head:
+        return "not a git checkout"
+    dirty = git("status", "--porcelain", "--", "autograd_core", "nn", "optim")
+    return head + (" + uncommitted changes in autograd_core/nn/optim" if dirty else "")
+
+
 def machine_info() -> dict[str, Any]:
     """Date-free description of machine, interpreter, BLAS and library versions."""
     import numpy as np

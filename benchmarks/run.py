@@ -110,6 +110,7 @@ def write_outputs(out: Path, data: dict[str, Any]) -> None:
         f"- python {m['python']}, numpy {m['numpy']}; {vers}",
         f"- BLAS: `{json.dumps(m['blas'], default=str)[:400]}`",
         f"- environment: `{json.dumps(m['env'])}`",
+        f"- autograd_core source: {data['source']}",
         f"- command: `{data['command']}`; rounds: {data['rounds']}; wall time "
         f"{data['wall_s']:.0f} s",
         "- each cell is the median over rounds; `x ref` is the median of per-round ratios to the",
@@ -158,6 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     data = {
         "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "command": "python -m benchmarks.run " + " ".join(sys.argv[1:] if argv is None else argv),
+        "source": report.source_info(str(ROOT)),
         "rounds": rounds,
         "settings": {n: settings[n] for n in names},
         "wall_s": time.perf_counter() - t0,

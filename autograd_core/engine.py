@@ -203,6 +203,9 @@ class Node:
     # Filled in by subclasses.
     _fn: Function | None
     requires_grad: bool
+    _hooks: list[Callable[[Any], Any]] | None
+    _retains_grad: bool
+    _out_index: int
     #: Keep a graph's structure after backward (so it can still be drawn): cheap for scalars,
     #: but for arrays it would hold every intermediate array alive, so Tensor says False.
     _keeps_graph = False
@@ -298,6 +301,13 @@ class Function:
 
     inputs: tuple[Any, ...] | None
     needs_input_grad: tuple[bool, ...]
+    _saved: tuple[Any, ...] | None
+    _epoch: int
+    _nout: int
+    _trace: str | None
+    _outref: Any
+    _out_meta: tuple[Any, ...]
+    _freed: bool
 
     @classmethod
     def apply(cls, *args: Any) -> Any:
@@ -754,7 +764,7 @@ def grad(outputs: Node | Sequence[Node], inputs: Node | Sequence[Node],
     seeds = [o._seed_grad(g) for o, g in zip(outs, gl)]
     capture = {id(x): x for x in ins}
     got = _run_backward(outs, seeds, retain_graph, create_graph, capture)
-    result = []
+    result: list[Any] = []
     for i, x in enumerate(ins):
         g = got.get(id(x))
         if g is None:

@@ -54,7 +54,10 @@ def _as_array(data: Any, dtype: Any, where: str) -> np.ndarray:
     elif isinstance(data, Number):
         if isinstance(data, complex):
             raise TypeError(f"{where}: complex numbers are not supported, got {data!r}")
-        arr = np.asarray(data, dtype=dtype or _default_dtype)
+        try:
+            arr = np.asarray(data, dtype=dtype or _default_dtype)
+        except OverflowError:
+            raise ValueError(f"{where}: {data!r:.40} is too large for a float") from None
     elif isinstance(data, (list, tuple)):
         try:
             arr = np.asarray(data, dtype=dtype)
@@ -207,6 +210,8 @@ class Tensor(Node):
     def astype(self, dtype: Any) -> Tensor:
         """A copy with another dtype; differentiable between float dtypes."""
         d = np.dtype(dtype)
+        if d.kind not in "biuf":
+            raise TypeError(f"astype: unsupported dtype {d} (numbers and booleans only)")
         if d == self.dtype:
             return self
         if self.requires_grad and d.kind == "f":
@@ -240,7 +245,7 @@ class Tensor(Node):
                              "use .any() or .all()")
         return bool(self._data)
 
-    def __float__(self) -> float:
+    def __float__(self) -> builtins.float:
         return float(self.item())
 
     def __int__(self) -> int:
@@ -305,7 +310,7 @@ class Tensor(Node):
             g = g.astype(self._data.dtype)
         return g
 
-    def _accumulate(self, g: Tensor, create_graph: bool, stored: set[int]) -> None:
+    def _accumulate(self, g: Any, create_graph: bool, stored: set[int]) -> None:
         if create_graph:
             self.grad = g if self.grad is None else self.grad + g
             return
@@ -396,11 +401,11 @@ class Tensor(Node):
         _note_write(self._data)
         return self
 
-    def add_(self, other: Any, alpha: float = 1.0) -> Tensor:
+    def add_(self, other: Any, alpha: builtins.float = 1.0) -> Tensor:
         """self += alpha * other, in place."""
         return self._inplace("add_", lambda t: t + (other if alpha == 1.0 else other * alpha))
 
-    def sub_(self, other: Any, alpha: float = 1.0) -> Tensor:
+    def sub_(self, other: Any, alpha: builtins.float = 1.0) -> Tensor:
         """self -= alpha * other, in place."""
         return self._inplace("sub_", lambda t: t - (other if alpha == 1.0 else other * alpha))
 
@@ -676,6 +681,8 @@ class Tensor(Node):
         if len(axes) == 1 and axes[0] is None:
             ax = None
         if ax is not None:
+            if not all(isinstance(a, (int, np.integer)) for a in ax):
+                raise TypeError(f"transpose: axes must be integers, got {ax!r}")
             if sorted(a % self.ndim if -self.ndim <= a < self.ndim else a for a in ax) \
                     != list(range(self.ndim)):
                 raise ValueError(f"transpose: axes {ax} are not a permutation of the "
@@ -728,6 +735,8 @@ class Tensor(Node):
         shape = tuple(shape)
         if shape == self.shape:
             return self
+        if not all(isinstance(s, (int, np.integer)) for s in shape):
+            raise TypeError(f"broadcast_to: shape entries must be integers, got {shape!r}")
         try:
             np.broadcast_shapes(self.shape, shape)
             if np.broadcast_shapes(self.shape, shape) != shape:

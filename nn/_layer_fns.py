@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from autograd_core import Node, Tensor, no_grad, where
+from autograd_core import functions as _fns
 
 from ._random import default_rng
 
@@ -34,8 +35,7 @@ def linear(x: Any, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         raise ValueError(f"linear: input of shape {x.shape} does not fit a weight of shape "
                          f"{weight.shape} (out_features, in_features): the input's last axis "
                          f"must have size {weight.shape[1]}")
-    y = x @ weight.T
-    return y if bias is None else y + bias
+    return _fns.Linear.apply(x, weight, bias)  # the core's fused primitive: one node
 
 
 def maxout(x: Any, pieces: int, axis: int = -1) -> Tensor:

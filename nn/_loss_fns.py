@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from autograd_core import Tensor, where
+from autograd_core import functions as _fns
 
 from ._activation_fns import _Softplus
 from ._layer_fns import as_tensor
@@ -206,12 +207,17 @@ def cross_entropy(input: Any, target: Any, weight: Any = None, ignore_index: int
     if x.ndim == 0:
         raise ValueError("cross_entropy: input must have a class axis, got a scalar")
     axis = 0 if x.ndim == 1 else 1
-    logp = x.log_softmax(axis)
     tshape = np.shape(target.data if isinstance(target, Tensor) else target)
     tdata = target.data if isinstance(target, Tensor) else np.asarray(target)
     if tshape == x.shape and tdata.dtype.kind == "f":
-        return _soft_cross_entropy(logp, as_tensor(target, x, "cross_entropy"), weight,
-                                   reduction, label_smoothing, axis)
+        y = as_tensor(target, x, "cross_entropy")
+        return _soft_cross_entropy(x.log_softmax(axis), y, weight, reduction, label_smoothing,
+                                   axis)
+    if x.ndim == 2 and weight is None and not label_smoothing and reduction == "mean":
+        t = _class_targets(target, x.shape[1], ignore_index, "cross_entropy")
+        if t.shape == (x.shape[0],) and not (t == ignore_index).any():
+            return _fns.CrossEntropy.apply(x, t)  # the core's fused primitive: one node
+    logp = x.log_softmax(axis)
     return _nll_rows(logp, target, weight, ignore_index, reduction, "cross_entropy",
                      label_smoothing)
 

@@ -298,7 +298,10 @@ class _Dot(Function):
 
 def _check_number(data: Any, where: str) -> float:
     if isinstance(data, Real):
-        return float(data)
+        try:
+            return float(data)
+        except OverflowError:
+            raise ValueError(f"{where}: {data!r:.40} is too large for a float") from None
     if isinstance(data, Node):
         raise TypeError(f"{where}: expected a number, got a {type(data).__name__}; Value and "
                         "Tensor cannot be mixed (use Tensor for arrays, Value for scalars)")

@@ -205,7 +205,7 @@ def _cmd_graph(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
             root = evaluate_expression(args.expression, names)
         except ValueError as e:
             parser.error(str(e))
-        root.backward()
+        root.backward(retain_graph=True)  # the drawing walks the graph again
         options["edge_labels"] = args.edge_labels
         print(f"{args.expression} = {root.data:.6g}")
         used = {n.id for n in ast.walk(ast.parse(args.expression.strip(), mode="eval"))
@@ -352,7 +352,7 @@ def evaluate_expression(text: str, names: dict[str, Any]) -> Any:
         result = ev(tree.body)
     except RecursionError:
         raise ValueError("expression is too deeply nested") from None
-    if not isinstance(result, Value) or result._fn is None and not result.requires_grad:
+    if not isinstance(result, Value) or not result.requires_grad:
         raise ValueError(f"expression {text!r} has no variable to differentiate")
     return result
 

@@ -84,24 +84,11 @@ def _viz_available(result: StageResult) -> bool:
 
 # ---------------------------------------------------------------- stage 1: the neuron
 
-def _topo_order(root: Any) -> list[Any]:
-    """Nodes from the inputs to `root` (iterative, so depth is unbounded)."""
-    order: list[Any] = []
-    seen: set[int] = set()
-    stack: list[tuple[Any, bool]] = [(root, False)]
-    while stack:
-        node, expanded = stack.pop()
-        if expanded:
-            order.append(node)
-            continue
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        stack.append((node, True))
-        for child in sorted(node._prev, key=lambda v: v.label):
-            if id(child) not in seen:
-                stack.append((child, False))
-    return order
+def _backward_order(root: Any) -> list[Any]:
+    """The nodes in the order the engine's backward pass reaches them (the drawing's numbers)."""
+    from .engine import _toposort
+
+    return list(reversed(_toposort([root])))
 
 
 def build_neuron() -> tuple[Any, dict[str, Any]]:
@@ -130,8 +117,8 @@ def stage_neuron(out: Path, result: StageResult) -> None:
     """Stage 1: backprop through micrograd's neuron, print data and grad, draw the graph."""
     o, nodes = build_neuron()
     print(f"  forward:  o = tanh(x1*w1 + x2*w2 + b) = {o.data:.4f}")
-    o.backward()
-    order = list(reversed(_topo_order(o)))
+    o.backward(retain_graph=True)  # keep the graph alive: the drawings below walk it again
+    order = _backward_order(o)
     lines = [f"  {'step':>4}  {'node':<15} {'data':>9} {'grad':>9}"]
     for step, v in enumerate(order, 1):
         lines.append(f"  {step:>4}  {v.label:<15} {v.data:>9.4f} {v.grad:>9.4f}")
@@ -158,10 +145,17 @@ def stage_neuron(out: Path, result: StageResult) -> None:
     result.files.append(write_graph(o, out / "neuron", "svg", order=True, edge_labels=True))
     if hasattr(viz, "render_backprop_animation"):
         page = out / "backprop.html"
-        o2, _ = build_neuron()
-        o2.backward()
-        viz.render_backprop_animation(o2, str(page))
-        result.files.append(page)
+        if have_dot():
+            viz.render_backprop_animation(o, str(page))
+            result.files.append(page)
+        else:
+            frames = viz.backprop_frames(o)
+            folder = out / "backprop_frames"
+            folder.mkdir(exist_ok=True)
+            for k, text in enumerate(frames, 1):
+                (folder / f"step_{k:02d}.dot").write_text(text, encoding="utf-8")
+            result.note(f"wrote the {len(frames)} backprop steps as .dot files in {folder} "
+                        "(the HTML page needs graphviz's dot program)")
     else:
         result.note("the step-by-step backprop page is not available yet")
         result.status = "partial"

@@ -38,7 +38,7 @@ def main() -> None:
     for k in ("a", "b", "c", "f", "e", "d", "L"):
         print(f"  {n[k].label:<10} = {n[k].data:g}")
 
-    L.backward()
+    L.backward(retain_graph=True)  # keep the graph: the drawing below walks it again
     print("backward pass (output to inputs), gradients dL/dnode:")
     for k in ("L", "d", "f", "e", "c", "a", "b"):
         print(f"  dL/d{k} = {n[k].grad:g}")
@@ -65,9 +65,7 @@ def main() -> None:
     except ImportError:
         return
     page = f"{args.out}/forward_backward_steps.html"
-    L2, _ = build()
-    L2.backward()
-    render_backprop_animation(L2, page)
+    render_backprop_animation(L, page)
     print(f"saved {page} (step through the backward pass in a browser)")
 
 

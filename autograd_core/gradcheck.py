@@ -224,14 +224,26 @@ def analytical_jacobian(fn: Callable[..., Any], inputs: Any) -> list[list[np.nda
 def _compare(a: np.ndarray, n: np.ndarray, atol: float,
              rtol: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     err = np.abs(a - n)
-    return err, err / np.maximum(np.abs(n), atol), err > atol + rtol * np.abs(n)
+    # Written as "not within" so that a NaN on either side fails.
+    return err, err / np.maximum(np.abs(n), atol), ~(err <= atol + rtol * np.abs(n))
 
 
-def check_gradients(fn: Callable[..., Any], inputs: Any, *, eps: float = 1e-6,
-                    atol: float = 1e-5, rtol: float = 1e-3, fast: bool = False,
-                    nondet_tol: float = 0.0, _labels: Any = None,
-                    _who: str = "gradcheck") -> GradcheckResult:
-    """Run every check of `gradcheck` and return a `GradcheckResult` instead of raising."""
+def check_gradients(fn: Callable[..., Any], inputs: Any, *, order: int = 1,
+                    grad_outputs: Any = None, eps: float = 1e-6, atol: float = 1e-5,
+                    rtol: float = 1e-3, fast: bool = False,
+                    nondet_tol: float = 0.0) -> GradcheckResult:
+    """`gradcheck` (order=1) or `gradgradcheck` (order=2) returning a `GradcheckResult`."""
+    kw = {"eps": eps, "atol": atol, "rtol": rtol, "fast": fast, "nondet_tol": nondet_tol}
+    if order == 1:
+        return _check(fn, inputs, **kw)
+    if order == 2:
+        return _gradgrad(fn, inputs, grad_outputs, **kw)
+    raise ValueError(f"check_gradients: order must be 1 or 2, got {order!r}")
+
+
+def _check(fn: Callable[..., Any], inputs: Any, *, eps: float, atol: float, rtol: float,
+           fast: bool, nondet_tol: float, _labels: Any = None,
+           _who: str = "gradcheck") -> GradcheckResult:
     args, diff = _prepare(inputs, eps, atol, rtol, _who)
     leaves = [args[i] for i in diff]
     all_outs = _outputs(fn(*args), _who)
@@ -352,8 +364,7 @@ def gradcheck(fn: Callable[..., Any], inputs: Any, *, eps: float = 1e-6, atol: f
     `raise_exception=False`). `fast=True` compares one random projection v^T J u per output and
     input, for large inputs. `nondet_tol` bounds how much two identical backward runs may differ.
     """
-    res = check_gradients(fn, inputs, eps=eps, atol=atol, rtol=rtol, fast=fast,
-                          nondet_tol=nondet_tol)
+    res = _check(fn, inputs, eps=eps, atol=atol, rtol=rtol, fast=fast, nondet_tol=nondet_tol)
     if not res.ok and raise_exception:
         raise GradcheckError(res.message, res)
     return res.ok
@@ -425,6 +436,6 @@ def _gradgrad(fn: Callable[..., Any], inputs: Any, grad_outputs: Any,
     in_labels, _ = _default_labels(args, all_outs)
     in_labels += [f"grad_output {k}" for k in out_idx]
     out_labels = [f"the gradient w.r.t. {in_labels[i]}" for i in diff]
-    return check_gradients(_first_derivative_fn(fn, len(args), diff, out_idx),
+    return _check(_first_derivative_fn(fn, len(args), diff, out_idx),
                            list(args) + vs, _labels=(in_labels, out_labels),
                            _who="gradgradcheck", **kw)

@@ -346,7 +346,10 @@ class Function:
         else:
             ctx.needs_input_grad = tuple(needs)
             ctx.inputs = args  # forward may read ctx.inputs; dropped again below
-        data = cls.forward(ctx, *raw)
+        try:
+            data = cls.forward(ctx, *raw)
+        except ValueError as e:  # numpy's broadcast error names neither op nor inputs
+            raise _op_error(cls, args, e) from None
         if isinstance(data, tuple):
             outs = tuple(out_type._from_op(d, ctx if record else None) for d in data)
             if record:
@@ -398,7 +401,11 @@ class Function:
         ra = a.requires_grad
         rb = b.requires_grad
         if not ((ra or rb) and mode.enabled):
-            return a._out_type._from_op(cls.forward(None, a.data, b.data), None)  # type: ignore
+            try:
+                data = cls.forward(None, a.data, b.data)  # type: ignore[attr-defined]
+            except ValueError as e:  # numpy's broadcast error names neither op nor inputs
+                raise _op_error(cls, (a, b), e) from None
+            return a._out_type._from_op(data, None)  # type: ignore
         ctx = cls.__new__(cls)
         ctx._saved = ctx._outref = ctx._trace = None
         ctx._freed = False
@@ -406,7 +413,11 @@ class Function:
         ctx.inputs = (a, b)
         ctx._epoch = _clock[0]
         ctx._nout = 1
-        out = a._out_type._from_op(cls.forward(ctx, a.data, b.data), ctx)  # type: ignore
+        try:
+            data = cls.forward(ctx, a.data, b.data)  # type: ignore[attr-defined]
+        except ValueError as e:
+            raise _op_error(cls, (a, b), e) from None
+        out = a._out_type._from_op(data, ctx)  # type: ignore
         if cls.saves_output:
             ctx._outref = _weakref(out)
         return out
@@ -458,6 +469,12 @@ class Function:
     def name(self) -> str:
         """The op's name as drawn and reported (the class name without a leading underscore)."""
         return type(self).__name__.lstrip("_")
+
+
+def _op_error(cls: type, args: Sequence[Any], e: ValueError) -> ValueError:
+    """A forward's ValueError restated with the op's name and its inputs' shapes."""
+    shapes = ", ".join(str(getattr(a, "shape", "()")) for a in args if isinstance(a, Node))
+    return ValueError(f"{cls.__name__.lstrip('_')}: {e} (input shapes {shapes})")
 
 
 _FREED_MESSAGE = (

@@ -614,6 +614,7 @@ class Tensor(Node):
 
     def std(self, axis: Any = None, keepdims: bool = False, ddof: int = 0) -> Tensor:
         """Standard deviation over `axis` (square root of var)."""
+        _check_axis(axis, self.ndim, "std")  # so that a bad axis is reported as std's
         return self.var(axis, keepdims=keepdims, ddof=ddof).sqrt()
 
     def max(self, axis: Any = None, keepdims: bool = False) -> Tensor:
@@ -662,7 +663,13 @@ class Tensor(Node):
     def log_softmax(self, axis: int = -1) -> Tensor:
         """x - logsumexp(x) along `axis`, stable for any logits."""
         ax = _check_axis(axis, self.ndim, "log_softmax", tuples=False)
-        return self - self.logsumexp(ax, keepdims=True)
+        x = self
+        if self._data.size:
+            # Shift by the max (a constant) first: in x - logsumexp(x) the log term is rounded
+            # away next to a huge x (1e4 in float32 keeps 3 decimals); the shift is exact.
+            m = np.max(self._data, axis=ax, keepdims=True)
+            x = self - Tensor._wrap(np.where(np.isfinite(m), m, 0).astype(self.dtype))
+        return x - x.logsumexp(ax, keepdims=True)
 
     # ---------------------------------------------------------------- shape
     def reshape(self, *shape: Any) -> Tensor:

@@ -74,7 +74,8 @@ class _Softplus(Function):
 
     def forward(ctx, a, beta, threshold):
         bx = a * beta
-        soft = np.logaddexp(0.0, bx) / beta
+        with np.errstate(invalid="ignore"):  # NaN in, NaN out: no warning needed
+            soft = np.logaddexp(0.0, bx) / beta
         return np.where(bx > threshold, a, soft).astype(a.dtype, copy=False)
 
     def backward(ctx, g):

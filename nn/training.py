@@ -1,3 +1,285 @@
-"""(being written)."""
+"""`fit`: the lecture's training loop, written out once; `History`; `evaluate`.
 
-__all__: list[str] = []
+One epoch is one pass over the training data in minibatches; each minibatch is five steps:
+
+    for xb, yb in train_loader:          # 1. draw a minibatch
+        out = model(xb)                  # 2. forward pass
+        loss = loss_fn(out, yb)          # 3. loss
+        optimizer.zero_grad()
+        loss.backward()                  # 4. backward pass: every parameter's gradient
+        optimizer.step()                 # 5. update: one gradient step
+
+`fit` is exactly that loop plus bookkeeping (running loss and metrics, validation, a tqdm bar,
+callbacks, a scheduler). Nothing is hidden in it: the loop above, written by hand, trains the
+same model. Callbacks live in `nn/callbacks.py`.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import time
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import numpy as np
+
+from autograd_core import Node, no_grad
+
+from .callbacks import (
+    Callback,
+    Checkpoint,
+    EarlyStopping,
+    FitState,
+    GradientMonitor,
+    GradientWarning,
+)
+from .utils import clip_grad_norm_
+
+__all__ = ["fit", "evaluate", "History", "accuracy", "Callback", "EarlyStopping",
+           "GradientMonitor", "GradientWarning", "Checkpoint", "FitState"]
+
+Metric = Callable[[np.ndarray, np.ndarray], float]
+
+
+# ---------------------------------------------------------------- metrics
+
+def accuracy(out: Any, y: Any) -> float:
+    """Fraction of correct predictions.
+
+    Several output columns: the arg-max class is compared with integer labels (or with the
+    arg-max of one-hot targets). One output column: a score threshold at 0, so the model
+    should output logits (or tanh scores); labels in {0, 1}, or in {-1, +1} (the lecture's
+    hinge-loss convention, predicted by the sign).
+    """
+    out, y = np.asarray(getattr(out, "data", out)), np.asarray(getattr(y, "data", y))
+    if out.ndim >= 2 and out.shape[-1] > 1:
+        pred = out.argmax(axis=-1)
+        if y.ndim == out.ndim:
+            y = y.argmax(axis=-1)
+    else:
+        s = out.reshape(len(out))
+        y = y.reshape(len(y))
+        pred = np.where(s >= 0, 1, -1) if (y < 0).any() else (s > 0).astype(np.int64)
+    return float(np.mean(pred == y.reshape(pred.shape)))
+
+
+_METRICS: dict[str, Metric] = {"accuracy": accuracy, "acc": accuracy}
+
+
+def _resolve_metrics(metrics: Iterable[str | Metric] | dict[str, Metric] | None
+                     ) -> dict[str, Metric]:
+    if isinstance(metrics, dict):
+        return metrics
+    out: dict[str, Metric] = {}
+    for m in metrics or ():
+        if isinstance(m, str):
+            if m not in _METRICS:
+                raise ValueError(f"fit: unknown metric {m!r}; use one of {sorted(_METRICS)} or "
+                                 "pass a function f(outputs, targets) -> float")
+            out["accuracy" if m == "acc" else m] = _METRICS[m]
+        elif callable(m):
+            out[getattr(m, "__name__", "metric")] = m
+        else:
+            raise TypeError(f"fit: a metric must be a name or a function, got {m!r}")
+    return out
+
+
+# ---------------------------------------------------------------- History
+
+class History:
+    """Per-epoch logs: `history["val_loss"]` or `history.val_loss` (lists), `as_dict()`."""
+
+    def __init__(self) -> None:
+        self.history: dict[str, list[float]] = {}
+        self.epochs: list[int] = []
+
+    def append(self, epoch: int, logs: dict[str, float]) -> None:
+        """Record one epoch's logs."""
+        self.epochs.append(epoch)
+        for k, v in logs.items():
+            self.history.setdefault(k, []).append(v)
+
+    def as_dict(self) -> dict[str, list[float]]:
+        """A copy of the logs: name -> list of per-epoch values."""
+        return {k: list(v) for k, v in self.history.items()}
+
+    def __getitem__(self, key: str) -> list[float]:
+        return self.history[key]
+
+    def __getattr__(self, name: str) -> list[float]:
+        hist = self.__dict__.get("history", {})
+        if name in hist:
+            return hist[name]
+        raise AttributeError(f"History has no {name!r}; it recorded {sorted(hist)}")
+
+    def __len__(self) -> int:
+        return len(self.epochs)
+
+    def __repr__(self) -> str:
+        last = {k: round(v[-1], 4) for k, v in self.history.items() if v}
+        return f"History({len(self)} epochs, last={last})"
+
+
+# ---------------------------------------------------------------- progress bar
+
+_warned_no_tqdm = [False]
+
+
+def _show_progress(progress: bool) -> bool:
+    if not progress:
+        return False
+    stream = sys.stderr
+    return bool(getattr(stream, "isatty", lambda: False)()) or "ipykernel" in sys.modules
+
+
+def _tqdm() -> Any:
+    """tqdm's class, imported lazily (the `progress` extra); None, said once, when missing."""
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        if not _warned_no_tqdm[0]:
+            _warned_no_tqdm[0] = True
+            print("fit: tqdm is not installed, so there is no progress bar (pip install "
+                  "'autograd-core[progress]'); printing one line per epoch instead.",
+                  file=sys.stderr)
+        return None
+    return tqdm
+
+
+def _fmt(logs: dict[str, float]) -> str:
+    return " ".join(f"{k}={v:.4g}" for k, v in logs.items() if k != "epoch")
+
+
+# ---------------------------------------------------------------- evaluate and fit
+
+def evaluate(model: Any, loss_fn: Callable[[Any, Any], Any] | None, loader: Iterable[Any],
+             metrics: Iterable[str | Metric] | dict[str, Metric] | None = ("accuracy",)
+             ) -> dict[str, float]:
+    """Mean loss and metrics over `loader`, in eval mode and without recording a graph."""
+    fns = _resolve_metrics(metrics)
+    sums: dict[str, float] = {}
+    n = 0
+    was_training = getattr(model, "training", False)
+    if hasattr(model, "eval"):
+        model.eval()
+    try:
+        with no_grad():
+            for xb, yb in loader:
+                out = model(xb)
+                b = len(yb)
+                if loss_fn is not None:
+                    sums["loss"] = sums.get("loss", 0.0) + float(loss_fn(out, yb).item()) * b
+                for name, f in fns.items():
+                    sums[name] = sums.get(name, 0.0) + f(out.data, yb.data) * b
+                n += b
+    finally:
+        if was_training and hasattr(model, "train"):
+            model.train()
+    if n == 0:
+        raise ValueError("evaluate: the loader produced no batches")
+    return {k: v / n for k, v in sums.items()}
+
+
+def fit(model: Any, loss_fn: Callable[[Any, Any], Any], optimizer: Any,
+        train_loader: Iterable[Any], epochs: int, val_loader: Iterable[Any] | None = None,
+        metrics: Sequence[str | Metric] = ("accuracy",), callbacks: Sequence[Callback] = (),
+        scheduler: Any = None, progress: bool = True,
+        clip_grad_norm: float | None = None) -> History:
+    """Train `model` for `epochs` passes over `train_loader`; return the per-epoch `History`.
+
+    Logs per epoch: `loss` and each metric on the training batches (running means over the
+    epoch), `val_loss`/`val_<metric>` when `val_loader` is given, the learning rate `lr` and
+    the epoch's wall time `time` in seconds. `scheduler.step()` runs after every epoch
+    (`ReduceLROnPlateau` gets `val_loss`, else `loss`). `clip_grad_norm` caps the gradients'
+    joint norm before each update. A progress bar (tqdm) shows when `progress` is true and
+    stderr is a terminal (or a notebook).
+    """
+    if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 0:
+        raise ValueError(f"fit: epochs must be a non-negative integer, got {epochs!r}")
+    fns = _resolve_metrics(metrics)
+    params = list(model.parameters())
+    state = FitState(model=model, optimizer=optimizer, loss_fn=loss_fn, history=History())
+    show = _show_progress(progress)
+    tqdm = _tqdm() if show else None
+    for cb in callbacks:
+        cb.on_train_begin(state)
+    for epoch in range(1, int(epochs) + 1):
+        state.epoch = epoch
+        model.train()
+        for cb in callbacks:
+            cb.on_epoch_begin(state)
+        lr = optimizer.param_groups[0]["lr"]
+        t0 = time.perf_counter()
+        sums: dict[str, float] = {"loss": 0.0, **{k: 0.0 for k in fns}}
+        n = 0
+        bar = None
+        if tqdm is not None:  # updated by hand, so it stays open for the validation results
+            bar = tqdm(total=_len(train_loader), desc=f"epoch {epoch}/{epochs}", unit="batch",
+                       leave=True, dynamic_ncols=True, file=sys.stderr)
+        for xb, yb in train_loader:             # 1. draw a minibatch
+            out = model(xb)                     # 2. forward pass
+            loss = loss_fn(out, yb)             # 3. loss
+            optimizer.zero_grad()
+            _check_loss(loss, epoch, n)
+            loss.backward()                     # 4. backward pass: the gradients
+            for cb in callbacks:
+                cb.on_after_backward(state)
+            if clip_grad_norm is not None:
+                clip_grad_norm_(params, clip_grad_norm)
+            optimizer.step()                    # 5. update: one gradient step
+            b = len(yb)
+            sums["loss"] += float(loss.item()) * b
+            for name, f in fns.items():
+                sums[name] += f(out.data, yb.data) * b
+            n += b
+            if bar is not None:
+                bar.set_postfix(loss=f"{sums['loss'] / n:.4f}", refresh=False)
+                bar.update(1)
+        if n == 0:
+            raise ValueError("fit: train_loader produced no batches (empty data, or "
+                             "drop_last=True with fewer examples than batch_size)")
+        logs = {k: v / n for k, v in sums.items()}
+        if val_loader is not None:
+            val = evaluate(model, loss_fn, val_loader, fns)
+            logs.update({f"val_{k}": v for k, v in val.items()})
+        logs["lr"] = lr
+        logs["time"] = time.perf_counter() - t0
+        if scheduler is not None:
+            if hasattr(scheduler, "_is_better"):  # ReduceLROnPlateau steps on a metric
+                scheduler.step(logs.get("val_loss", logs["loss"]))
+            else:
+                scheduler.step()
+        state.history.append(epoch, logs)
+        if bar is not None:
+            bar.set_postfix_str(_fmt({k: v for k, v in logs.items() if k != "time"}))
+            bar.close()
+        elif show:
+            print(f"epoch {epoch}/{epochs} {_fmt(logs)}", file=sys.stderr)
+        for cb in callbacks:
+            cb.on_epoch_end(state, logs)
+        if state.stop:
+            break
+    for cb in callbacks:
+        cb.on_train_end(state)
+    return state.history
+
+
+def _len(loader: Any) -> int | None:
+    try:
+        return len(loader)
+    except TypeError:
+        return None
+
+
+def _check_loss(loss: Any, epoch: int, seen: int) -> None:
+    if not isinstance(loss, Node) or not loss.requires_grad or getattr(loss, "size", 1) != 1:
+        raise TypeError(f"fit: loss_fn must return a scalar Tensor that requires grad, got "
+                        f"{loss!r:.120}")
+    v = float(loss.item())
+    if not math.isfinite(v):
+        raise FloatingPointError(
+            f"fit: the loss became {v} at epoch {epoch} (after {seen} examples): the step was "
+            "too large or a value overflowed. Try a smaller learning rate, clip_grad_norm=, "
+            "or autograd_core.detect_anomaly() to find the op.")
+

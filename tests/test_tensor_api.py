@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -307,3 +308,59 @@ def test_operands_numpy_on_the_left_and_python_numbers() -> None:
     y.sum().backward()
     np.testing.assert_allclose(x.grad.data, [3.0 + 2.0, 4.0 + 0.5])
     assert (x * 2).dtype == np.float64 and (Tensor([1.0]) * 2.5).dtype == np.float32
+
+
+# ---------------------------------------------------------------- error messages
+
+
+def test_matmul_shape_error_names_op_and_both_shapes() -> None:
+    a, b = Tensor(np.ones((3, 4))), Tensor(np.ones((5, 6)))
+    for f in (lambda: a @ b, lambda: ag.matmul(a, b), lambda: a.matmul(b)):
+        with pytest.raises(ValueError, match=r"matmul.*\(3, 4\).*\(5, 6\)"):
+            f()
+    with pytest.raises(ValueError, match=r"matmul.*\(2, 3, 4\).*\(5, 4, 2\)"):
+        Tensor(np.ones((2, 3, 4))) @ Tensor(np.ones((5, 4, 2)))
+    with pytest.raises(ValueError, match="matmul"):
+        Tensor(np.ones(3)) @ Tensor(np.ones(()))
+
+
+@pytest.mark.parametrize("call", [
+    lambda t: t.sum(axis=3), lambda t: t.mean(axis=-4), lambda t: t.max(axis=2),
+    lambda t: t.min(axis=(0, 5)), lambda t: t.var(axis=2), lambda t: t.std(axis=7),
+    lambda t: t.logsumexp(axis=2), lambda t: t.prod(axis=2), lambda t: t.softmax(axis=2),
+    lambda t: t.log_softmax(axis=-3), lambda t: t.argmax(axis=2), lambda t: t.swapaxes(0, 2),
+    lambda t: t.unsqueeze(4), lambda t: ag.concatenate([t, t], axis=2),
+    lambda t: t.squeeze(axis=3),
+], ids=["sum", "mean", "max", "min", "var", "std", "logsumexp", "prod", "softmax",
+        "log_softmax", "argmax", "swapaxes", "unsqueeze", "concatenate", "squeeze"])
+def test_bad_axis_error_names_op_axis_and_ndim(call: Callable[[Tensor], Any],
+                                               request: pytest.FixtureRequest) -> None:
+    t = Tensor(np.ones((2, 3)))
+    op = request.node.callspec.id
+    with pytest.raises((ValueError, IndexError)) as info:
+        call(t)
+    msg = str(info.value)
+    assert op in msg, msg
+    assert "axis" in msg and ("2 dim" in msg or "3 dim" in msg), msg
+
+
+@pytest.mark.parametrize("call,words", [
+    (lambda: Tensor(np.ones((2, 3))) + Tensor(np.ones((4,))), ["Add", "(2, 3)", "(4,)"]),
+    (lambda: Tensor(np.ones((2, 3)), requires_grad=True) * Tensor(np.ones((4,))),
+     ["Mul", "(2, 3)", "(4,)"]),
+    (lambda: Tensor(np.ones((2, 3))).reshape(4, 2), ["reshape", "(2, 3)", "(4, 2)"]),
+    (lambda: Tensor(np.ones((2, 3))).broadcast_to((4, 3)), ["broadcast_to", "(2, 3)"]),
+    (lambda: ag.stack([Tensor(np.ones(2)), Tensor(np.ones(3))]), ["stack", "(2,)", "(3,)"]),
+    (lambda: ag.concatenate([Tensor(np.ones((2, 2))), Tensor(np.ones((3, 3)))]),
+     ["concatenate"]),
+    (lambda: Tensor(np.ones((2, 3))).transpose(0, 0), ["transpose"]),
+    (lambda: Tensor(np.ones((2, 3))).squeeze(1), ["squeeze", "axis 1"]),
+    (lambda: Tensor(np.ones((2, 3)))[5], ["(2, 3)"]),
+    (lambda: ag.where(np.ones((2, 2), bool), Tensor(np.ones(3)), 0.0), ["where"]),
+    (lambda: ag.where(np.ones(3), Tensor(np.ones(3)), 0.0), ["where", "boolean"]),
+])
+def test_shape_errors_name_op_and_shapes(call: Callable[[], Any], words: list[str]) -> None:
+    with pytest.raises((ValueError, IndexError, TypeError)) as info:
+        call()
+    for w in words:
+        assert w in str(info.value), (w, str(info.value))

@@ -194,8 +194,10 @@ class Tensor(Node):
 
     def clone(self) -> Tensor:
         """A copy of the data that stays in the graph."""
-        return fn.Mul.apply(self, np.ones((), dtype=self.dtype)) if self.requires_grad \
-            else Tensor._wrap(self._data.copy())
+        if not self.requires_grad:
+            return Tensor._wrap(self._data.copy())
+        # A Tensor factor, not an ndarray: Mul's backward may read `._data` of both inputs.
+        return fn.Mul.apply(self, Tensor._wrap(np.ones((), dtype=self.dtype)))
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         """Set requires_grad in place (leaves only) and return self."""

@@ -194,7 +194,7 @@ def _cmd_graph(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
         from .demo_train import model_graph_root
         try:
             root, model = model_graph_root(args.model)
-        except (OSError, ValueError, KeyError) as e:
+        except (OSError, ValueError, KeyError, TypeError) as e:
             print(f"autograd-core graph: cannot load {args.model}: {e}", file=sys.stderr)
             return 1
         options["model"] = model

@@ -8,8 +8,10 @@ library piece not in this version) says so and carries on: the demo never fakes 
 
 from __future__ import annotations
 
+import contextlib
 import html
 import importlib.util
+import io
 import shutil
 import sys
 import time
@@ -183,10 +185,30 @@ def stage_checks(out: Path, result: StageResult, fast: bool = False) -> None:
         result.status = "unavailable"
         result.note("the gradient check suite (autograd_core.checks) is not available yet")
         return
-    rc = checks.main([])
+    buffer = _Tee(sys.stdout)
+    with contextlib.redirect_stdout(buffer):  # printed as it runs, and kept for index.html
+        rc = checks.main(["--fast"] if fast else [])
+    result.text = buffer.getvalue().strip()
     if rc:
         result.status = "failed"
         result.note(f"some gradient checks failed (exit status {rc})")
+
+
+class _Tee(io.StringIO):
+    """A text buffer that also writes through to another stream."""
+
+    def __init__(self, stream: Any) -> None:
+        super().__init__()
+        self._stream = stream
+
+    def write(self, s: str) -> int:
+        """Write to both the buffer and the stream."""
+        self._stream.write(s)
+        return super().write(s)
+
+    def flush(self) -> None:
+        """Flush the stream."""
+        self._stream.flush()
 
 
 # ---------------------------------------------------------------- stage 4: index page

@@ -6,7 +6,6 @@ functions, so that importing `autograd_core` never pulls them in.
 
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -61,7 +60,9 @@ def load_data(name: str, samples: int = 1000, seed: int = 0) -> tuple[np.ndarray
     rng = np.random.default_rng(seed)
     if name == "digits":
         x, y = nn.load_digits()
-    elif name in ("moons", "circles", "spirals", "blobs"):
+    elif name == "moons":
+        x, y = nn.make_moons(samples, noise=0.2, seed=seed)  # overlapping: not trivially 100%
+    elif name in ("circles", "spirals", "blobs"):
         x, y = getattr(nn, f"make_{name}")(samples, seed=seed)
     else:
         raise ValueError(f"load_data: unknown data set {name!r}; choose from {DATASETS}")
@@ -116,12 +117,17 @@ def _fit(model: Any, config: TrainConfig, data: tuple[np.ndarray, ...], progress
     train = nn.DataLoader(x_tr, y_tr, batch_size=config.batch_size, shuffle=True, rng=rng)
     val = nn.DataLoader(x_va, y_va, batch_size=256, shuffle=False)
     opt = make_optimizer(config.optimizer, model.parameters(), config.resolved_lr())
-    return nn.fit(model, nn.functional.cross_entropy, opt, train, epochs=config.epochs,
-                  val_loader=val, metrics=("accuracy",), progress=progress)
+    history = nn.fit(model, nn.functional.cross_entropy, opt, train, epochs=config.epochs,
+                     val_loader=val, metrics=("accuracy",), progress=progress)
+    return history, opt
 
 
-def _checkpoint_meta(path: Path) -> Path:
-    return path.with_suffix(".json")
+def _as_dict(history: Any) -> dict[str, list[float]]:
+    """fit's History as a dict of per-epoch lists."""
+    for attr in ("as_dict", "to_dict"):
+        if callable(getattr(history, attr, None)):
+            return getattr(history, attr)()
+    return history.history if hasattr(history, "history") else dict(history)
 
 
 def train_command(config: TrainConfig, checkpoint: str, progress: bool = True) -> int:
@@ -139,8 +145,8 @@ def train_command(config: TrainConfig, checkpoint: str, progress: bool = True) -
     print(f"optimizer: {config.optimizer}, lr {config.resolved_lr()}, batch size "
           f"{config.batch_size}, {config.epochs} epochs")
     t0 = time.perf_counter()
-    history = _fit(model, config, data, progress)
-    h = history.history if hasattr(history, "history") else history
+    history, opt = _fit(model, config, data, progress)
+    h = _as_dict(history)
     print(f"{'epoch':>5} {'loss':>8} {'acc':>7} {'val_loss':>9} {'val_acc':>8}")
     for e in range(len(h["loss"])):
         print(f"{e + 1:>5} {h['loss'][e]:>8.4f} {h['accuracy'][e]:>7.3f} "
@@ -148,11 +154,11 @@ def train_command(config: TrainConfig, checkpoint: str, progress: bool = True) -
     print(f"trained in {time.perf_counter() - t0:.1f} s")
     path = Path(checkpoint)
     path.parent.mkdir(parents=True, exist_ok=True)
-    nn.save(model, path)
+    # The architecture travels in the same file, so `graph --model` can rebuild the network.
     meta = {**asdict(config), "hidden": list(config.hidden), "n_in": int(data[0].shape[1]),
-            "n_out": n_classes, "init": config.resolved_init()}
-    _checkpoint_meta(path).write_text(json.dumps(meta, indent=1), encoding="utf-8")
-    print(f"saved {path} (architecture in {_checkpoint_meta(path)})")
+            "n_out": n_classes, "init": config.resolved_init(), "lr": config.resolved_lr()}
+    nn.save({"model": model, "optimizer": opt, "config": meta}, path)
+    print(f"saved {path} (model, optimizer state and architecture)")
     return 0
 
 
@@ -160,20 +166,21 @@ def model_graph_root(checkpoint: str) -> tuple[Any, Any]:
     """Rebuild a model saved by `train`, run one batch through it and backprop; (loss, model)."""
     import nn
 
-    path = Path(checkpoint)
-    meta_path = _checkpoint_meta(path)
-    if not meta_path.exists():
-        raise ValueError(f"{meta_path} is missing: it holds the architecture that "
-                         "'autograd-core train' saves next to the checkpoint")
-    meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    model = build_mlp(meta["n_in"], tuple(meta["hidden"]), meta["n_out"], meta["activation"],
-                      meta["init"])
-    model.load_state_dict(nn.load(path))
-    x, y, _, _ = load_data(meta["dataset"], meta["samples"], meta["seed"])
+    from . import viz
     from .tensor import Tensor
 
-    loss = nn.functional.cross_entropy(model(Tensor(x[:32])), y[:32])
-    loss.backward(retain_graph=True)
+    ckpt = nn.load(checkpoint)
+    if not isinstance(ckpt, dict) or "config" not in ckpt or "model" not in ckpt:
+        raise ValueError("not a checkpoint written by 'autograd-core train' (it has no "
+                         "'config' entry describing the architecture)")
+    meta = ckpt["config"]
+    model = build_mlp(meta["n_in"], tuple(meta["hidden"]), meta["n_out"], meta["activation"],
+                      meta["init"])
+    model.load_state_dict(ckpt["model"])
+    x, y, _, _ = load_data(meta["dataset"], meta["samples"], meta["seed"])
+    with viz.trace_modules(model):
+        loss = nn.functional.cross_entropy(model(Tensor(x[:8])), y[:8])
+    loss.backward(retain_graph=True)  # the drawing walks the graph again for its gradients
     return loss, model
 
 
@@ -190,9 +197,9 @@ def plot_history(history: dict[str, list[float]], path: Path, title: str) -> Non
     fig, axes = plt.subplots(1, 2, figsize=(10, 4))
     for ax, key, label in ((axes[0], "loss", "cross-entropy loss"),
                            (axes[1], "accuracy", "accuracy")):
-        ax.plot(epochs, history[key], "o-", label="train")
+        ax.plot(epochs, history[key], "o-", ms=3, label="train")
         if history.get("val_" + key):
-            ax.plot(epochs, history["val_" + key], "s--", label="validation")
+            ax.plot(epochs, history["val_" + key], "s--", ms=3, label="validation")
         ax.set_xlabel("epoch")
         ax.set_ylabel(label)
         ax.grid(alpha=0.3)
@@ -250,15 +257,15 @@ def demo_moons(out: Path, result: Any, fast: bool = False, progress: bool = True
     import nn
 
     config = TrainConfig(samples=300 if fast else 1000, epochs=5 if fast else 40,
-                         hidden=(16, 16), lr=0.1, batch_size=32)
+                         hidden=(16, 16), lr=0.05, batch_size=32)
     data = load_data("moons", config.samples, config.seed)
     nn.manual_seed(config.seed)
     model = build_mlp(2, config.hidden, 2, "relu", "he_normal")
     print(f"  model: {type(model).__name__} with {model.num_parameters()} parameters; "
           f"SGD lr {config.lr}, momentum 0.9, batch size {config.batch_size}, "
           f"{config.epochs} epochs on {len(data[0])} points")
-    history = _fit(model, config, data, progress)
-    h = history.history if hasattr(history, "history") else history
+    history, _ = _fit(model, config, data, progress)
+    h = _as_dict(history)
     summary = (f"final train accuracy {h['accuracy'][-1]:.3f}, validation accuracy "
                f"{h['val_accuracy'][-1]:.3f} (loss {h['val_loss'][-1]:.4f})")
     print(f"  {summary}")
@@ -274,9 +281,11 @@ def demo_moons(out: Path, result: Any, fast: bool = False, progress: bool = True
         result.note("matplotlib is not installed: skipped moons_loss.png and moons_boundary.png "
                     "(pip install 'autograd-core[plot]')")
     if _viz_available(result):
+        from . import viz
         from .tensor import Tensor
 
-        loss = nn.functional.cross_entropy(model(Tensor(data[0][:8])), data[1][:8])
+        with viz.trace_modules(model):  # records which module made each op: the clusters
+            loss = nn.functional.cross_entropy(model(Tensor(data[0][:8])), data[1][:8])
         loss.backward(retain_graph=True)
         result.files.append(write_graph(loss, out / "moons_model", "svg", model=model,
                                         heat=True))

@@ -215,14 +215,19 @@ def test_train_prints_metrics_saves_checkpoint_and_graph_draws_it(tmp_path, caps
     epochs = [ln for ln in lines if len(ln) == 5 and ln[0] in ("1", "2")]
     assert [e[0] for e in epochs] == ["1", "2"]
     assert all(0.0 <= float(e[2]) <= 1.0 for e in epochs)  # accuracy is a fraction
-    assert ckpt.exists() and ckpt.with_suffix(".json").exists()
+    assert ckpt.exists()
     dot = tmp_path / "m.dot"
     assert main(["graph", "--model", str(ckpt), "--out", str(dot)]) == 0
     assert "cluster" in dot.read_text()
 
 
-def test_graph_model_without_architecture_file_is_a_clear_error(tmp_path, capsys):
+def test_graph_model_refuses_a_file_that_is_not_a_train_checkpoint(tmp_path, capsys):
     bogus = tmp_path / "x.npz"
     bogus.write_bytes(b"not a checkpoint")
     assert main(["graph", "--model", str(bogus), "--out", str(tmp_path / "g.dot")]) == 1
-    assert "x.json is missing" in capsys.readouterr().err
+    assert "cannot load" in capsys.readouterr().err
+    import numpy as np
+    plain = tmp_path / "plain.npz"
+    np.savez(plain, w=np.zeros(3))
+    assert main(["graph", "--model", str(plain), "--out", str(tmp_path / "g.dot")]) == 1
+    assert "no 'config' entry" in capsys.readouterr().err

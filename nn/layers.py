@@ -172,10 +172,9 @@ class BatchNorm1d(Module):
         nbt = 0
         if self.training and self.track_running_stats:
             nbt = int(self.num_batches_tracked.data)
-        if x is not None and isinstance(x, Tensor) and x.ndim in (2, 3) \
-                and x.shape[1] != self.num_features:
-            raise ValueError(f"BatchNorm1d({self.num_features}): input has {x.shape[1]} "
-                             f"features (axis 1 of shape {x.shape})")
+        if isinstance(x, Tensor) and x.ndim in (2, 3) and x.shape[1] != self.num_features:
+            raise ValueError(f"BatchNorm1d: the layer expects {self.num_features} features but "
+                             f"the input has {x.shape[1]} (axis 1 of shape {x.shape})")
         y = batch_norm(x, self.running_mean if self.track_running_stats else None,
                        self.running_var if self.track_running_stats else None,
                        self.weight, self.bias, use_batch, self.momentum, self.eps, nbt)

@@ -6,11 +6,15 @@ writes SVG/PNG/PDF; both need Graphviz's `dot` program and say how to install it
 missing. `backprop_frames(root)` gives one drawing per backward step and
 `render_backprop_animation(root, path)` writes them as a self-contained HTML page.
 
-The gradient drawn on a node is d(root)/d(node). While the graph is alive (drawn before
-`backward()`, or after `backward(retain_graph=True)`) the drawing computes it with one extra
-backward pass that touches no `.grad`, so every node shows its gradient, intermediate ones
-included. After a plain `backward()` the graph has been freed: what survives is drawn, with a
-note saying how to keep it.
+The gradient drawn on a node is d(root)/d(node) (a non-scalar root is seeded with ones). The
+drawing computes it with one extra backward pass that touches no `.grad` and calls no hooks, so
+every node shows its gradient, intermediate ones included, before or after `backward()`:
+- before `backward()`, or after `backward(retain_graph=True)`: on the graph itself;
+- after a plain `backward()` on a Value graph (the engine keeps scalar graphs' structure but
+  frees their saved values): on a twin made by replaying the recorded ops (`viz_graph.Twin`);
+- after a plain `backward()` on a Tensor graph (structure freed): what survives is drawn, with
+  the stored `.grad` of leaves, and a note saying how to keep the graph.
+Step numbers (`order=True`) and frames use the engine's own `_toposort`, reversed.
 
 Module clusters: run the forward pass inside `with trace_modules(model):` and pass `model=model`;
 each module's ops are drawn inside a labelled box (`collapse=True`: one box per module). Without a
@@ -30,6 +34,7 @@ from .viz_dot import Frame, Style, emit
 from .viz_graph import (
     Graph,
     ModuleTrace,
+    Twin,
     assign_modules,
     backward_order,
     contributions,
@@ -74,6 +79,13 @@ def _build(root: Node, *, show_data: bool = True, show_grad: bool = True, rankdi
         raise ValueError(f"viz: max_nodes must be a positive int or None, got {max_nodes!r}")
     graph = walk(root, max_nodes)
     pos = graph.index
+    twin = None
+    if graph.spent and not graph.freed and (show_grad or heat or order or edge_labels):
+        try:
+            twin = Twin(root)
+        except (RuntimeError, TypeError, ValueError):
+            twin = None  # an op that cannot be replayed: show what is stored
+    graph.twin = twin
     st = Style(show_data=show_data, show_grad=show_grad, rankdir=rankdir, heat=heat)
     trace = resolve_modules(model)
     if trace is not None:
@@ -87,20 +99,20 @@ def _build(root: Node, *, show_data: bool = True, show_grad: bool = True, rankdi
         if id(node) in pos:
             st.names[pos[id(node)]] = str(label)
     if show_grad or heat:
-        grads, source = gradients(root, graph)
+        grads, source = gradients(root, graph, twin)
         st.grads = {pos[k]: g for k, g in grads.items() if k in pos}
         if source == "stored":
             st.caption.append("grad: the stored .grad (leaves and retain_grad() nodes only)")
     if order:
         try:
-            seq = backward_order(root)
+            seq = backward_order(root, twin)
         except RuntimeError:
             st.caption.append("order: unavailable, backward() already freed this graph")
         else:
             st.steps = {pos[id(n)]: k + 1 for k, n in enumerate(seq) if id(n) in pos}
     if edge_labels:
         if graph.is_scalar:
-            st.local = local_derivatives(graph)
+            st.local = local_derivatives(graph, twin)
             st.caption.append("edge label: local derivative d(op)/d(input); "
                               "input grad = sum over its edges of (output grad x label)")
         else:
@@ -186,11 +198,11 @@ def backprop_frames(root: Node, **options: Any) -> list[str]:
         options["edge_labels"] = walk(root, 2).is_scalar and root.shape == ()
     options.setdefault("max_nodes", None)
     options["order"] = False
+    graph, st = _build(root, **options)
     try:
-        seq = backward_order(root)
+        seq = backward_order(root, graph.twin)
     except RuntimeError as e:
         raise RuntimeError("backprop_frames: " + str(e)) from None
-    graph, st = _build(root, **options)
     pos = graph.index
     steps = [pos[id(n)] for n in seq if id(n) in pos]
     frames: list[str] = []
@@ -201,23 +213,22 @@ def backprop_frames(root: Node, **options: Any) -> list[str]:
         known.add(i)
         partial.pop(i, None)
         node = graph.nodes[i]
-        st.frame = Frame(current=i, known=set(known), partial=dict(partial), step=k + 1,
-                         total=len(steps))
+        st.frame = Frame(current=i, known=set(known), partial={}, step=k + 1, total=len(steps))
         who = st.names.get(i) or getattr(node, "label", None) or getattr(node, "name", None) \
             or (f"the output of {node._fn.name}" if node._fn is not None else "a leaf")
         st.caption = [f"step {k + 1} of {len(steps)}: backward reaches {who}; its gradient is "
                       "now complete" + (" and is passed on to the op's inputs"
                                         if node._fn is not None else " (a leaf: stored in .grad)"),
                       *caption]
-        frames.append(_wrap(emit(graph, st)))
         g = st.grads.get(i)
-        if node._fn is None or g is None:
-            continue
-        for p, c in contributions(node._fn, _as_node(node, g)):
-            x = node._fn.inputs[p]  # type: ignore[index]
-            xi = pos.get(id(x))
-            if xi is not None and xi not in known:
-                partial[xi] = c if xi not in partial else partial[xi] + c
+        if node._fn is not None and g is not None:
+            live = node._fn if graph.twin is None else graph.twin.fn[id(node._fn)]
+            for p, c in contributions(live, _as_node(node, g)):
+                xi = pos.get(id(node._fn.inputs[p]))  # type: ignore[index]
+                if xi is not None and xi not in known:
+                    partial[xi] = c if xi not in partial else partial[xi] + c
+        st.frame.partial = dict(partial)
+        frames.append(_wrap(emit(graph, st)))
     return frames
 
 

@@ -118,7 +118,24 @@ def _grad_text(n: Any, g: Any, prefix: str = "grad") -> str:
     text = f"{prefix} norm {num(float(np.linalg.norm(a.astype(np.float64))))}"
     if zeros:
         text += f", {100 * zeros / a.size:.0f}% zero"
+    dead = dead_columns(a)
+    if dead:
+        text += f"\n{dead} of {a.shape[-1]} columns all zero"
     return text
+
+
+def dead_columns(a: Any) -> int:
+    """How many last-axis slices of a gradient are entirely zero (dead units for a batch of
+    pre-activations of shape (batch, units)); 0 for arrays of fewer than 2 dimensions."""
+    a = np.asarray(a)
+    if a.ndim < 2 or a.size == 0 or a.shape[-1] < 2:
+        return 0
+    return int(np.count_nonzero(~a.reshape(-1, a.shape[-1]).any(axis=0)))
+
+
+def flagged(n: Any, g: Any) -> bool:
+    """True when the gradient is exactly zero, or a whole column of it is (dead units)."""
+    return magnitude(n, g) == 0 or (_is_tensor(n) and dead_columns(g) > 0)
 
 
 def magnitude(n: Any, g: Any) -> float:
@@ -170,7 +187,8 @@ class Heat:
                 f'<TR><TD COLSPAN="{n}"><B>gradient magnitude</B> (|grad|, or norm)</TD></TR>'
                 f"<TR>{cells}</TR>"
                 f'<TR><TD COLSPAN="{n}" BGCOLOR="{_ZERO_FILL}" COLOR="{_ZERO_EDGE}">'
-                '<FONT COLOR="#b00000">red border: gradient exactly 0 (e.g. a dead ReLU)'
+                '<FONT COLOR="#b00000">red dashed border: gradient exactly 0, or a whole column '
+                'of it (dead ReLU units)'
                 "</FONT></TD></TR></TABLE>>")
 
 
@@ -219,7 +237,7 @@ def _node_fields(graph: Graph, i: int, st: Style) -> tuple[list[str], str | None
         elif i in st.grads:
             g = st.grads[i]
             fields.append(_grad_text(n, g))
-            zero = magnitude(n, g) == 0
+            zero = flagged(n, g)
         else:
             fields.append("grad ?")
     return fields, None, zero
@@ -251,9 +269,14 @@ def emit(graph: Graph, st: Style) -> list[str]:
         if fr is not None and i == fr.current:
             attrs += ["style=filled", f'fillcolor="{_CURRENT}"', "penwidth=3"]
         elif heat is not None and mag is not None:
-            if zero:
+            if mag == 0:
                 attrs += ['style="filled,dashed"', f'fillcolor="{_ZERO_FILL}"',
                           f'color="{_ZERO_EDGE}"', "penwidth=2"]
+            elif zero:
+                fill = heat.color(mag)
+                attrs += ['style="filled,dashed"', f'fillcolor="{fill}"',
+                          f'fontcolor="{_text_color(fill)}"', f'color="{_ZERO_EDGE}"',
+                          "penwidth=2"]
             else:
                 fill = heat.color(mag)
                 attrs += ["style=filled", f'fillcolor="{fill}"', f'fontcolor="{_text_color(fill)}"']
@@ -313,7 +336,9 @@ def emit(graph: Graph, st: Style) -> list[str]:
     if heat is not None:
         out.append(f"legend [shape=plaintext label={heat.legend()}]")
     if st.caption:
-        out.append(f"label={_q(chr(10).join(st.caption))} labelloc=b labeljust=l fontsize=11 "
+        # "\l" ends a left-justified line in DOT
+        text = "".join(_q(line)[1:-1] + "\\l" for line in st.caption)
+        out.append(f'label="{text}" labelloc=b labeljust=l fontsize=11 '
                    'fontname="Helvetica,Arial,sans-serif"')
     return out
 

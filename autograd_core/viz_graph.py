@@ -37,7 +37,9 @@ class Graph:
         self.fn_consts: list[list[Any]] = []
         self.fn_outputs: list[list[int]] = []
         self.freed: set[int] = set()  # op indices whose inputs were released by backward
+        self.spent = False  # a backward already ran: structure kept, saved values gone
         self.hidden = 0  # nodes not drawn because of max_nodes
+        self.twin: Twin | None = None  # a live replay, when backward already ran
 
     @property
     def is_scalar(self) -> bool:
@@ -73,6 +75,7 @@ def walk(root: Node, max_nodes: int | None = None) -> Graph:
                 g.fn_outputs[fi].append(g.index[id(node)])
             continue
         inputs = fn.inputs
+        g.spent = g.spent or getattr(fn, "_freed", False)
         if drawn:
             fi = len(g.fns)
             g.fn_index[id(fn)] = fi
@@ -104,12 +107,59 @@ def walk(root: Node, max_nodes: int | None = None) -> Graph:
     return g
 
 
-def backward_order(root: Node) -> list[Node]:
+class Twin:
+    """A live copy of a graph whose backward already ran, made by replaying its ops.
+
+    After `backward()` a scalar graph keeps its structure but not the values its ops saved, so
+    neither gradients nor the engine's order can be computed on it. Replaying every op (same
+    class, same input data, same non-Node arguments) on fresh leaves gives an identical graph,
+    on which the engine can run; `node[id(original)]` and `fn[id(original)]` map across.
+    """
+
+    def __init__(self, root: Node) -> None:
+        self.node: dict[int, Node] = {}
+        self.fn: dict[int, Function] = {}
+        self.original: dict[int, Node] = {}
+        replayed: dict[int, Any] = {}
+        stack: list[tuple[Node, bool]] = [(root, False)]
+        while stack:  # post-order: every input is copied before the op that reads it
+            n, ready = stack.pop()
+            if id(n) in self.node:
+                continue
+            fn = n._fn
+            if fn is None:
+                self._add(n, n._detached())  # type: ignore[attr-defined]
+                continue
+            if fn.inputs is None:
+                raise RuntimeError("the graph's structure was freed")
+            if not ready:
+                stack.append((n, True))
+                stack += [(x, False) for x in fn.inputs
+                          if isinstance(x, Node) and id(x) not in self.node]
+                continue
+            outs = replayed.get(id(fn))
+            if outs is None:
+                args = [self.node[id(x)] if isinstance(x, Node) else x for x in fn.inputs]
+                outs = replayed[id(fn)] = type(fn).apply(*args)
+                self.fn[id(fn)] = (outs[0] if isinstance(outs, tuple) else outs)._fn
+            self._add(n, outs[n._out_index] if isinstance(outs, tuple) else outs)
+
+    def _add(self, original: Node, copy: Node) -> None:
+        if copy._fn is None:
+            copy.requires_grad = original.requires_grad
+        self.node[id(original)] = copy
+        self.original[id(copy)] = original
+
+
+def backward_order(root: Node, twin: Twin | None = None) -> list[Node]:
     """The nodes in the order backward reaches them: the engine's own topological sort, reversed.
 
     Raises RuntimeError when a backward without `retain_graph=True` already freed the graph.
     """
-    return list(reversed(engine._toposort([root])))
+    if twin is None:
+        return list(reversed(engine._toposort([root])))
+    seq = engine._toposort([twin.node[id(root)]])
+    return [twin.original[id(n)] for n in reversed(seq)]
 
 
 def _seed(root: Node) -> Any:
@@ -119,7 +169,8 @@ def _seed(root: Node) -> Any:
     return type(root)._wrap(np.ones(shape, dtype=root.dtype))  # type: ignore[attr-defined]
 
 
-def gradients(root: Node, graph: Graph) -> tuple[dict[int, Any], str]:
+def gradients(root: Node, graph: Graph, twin: Twin | None = None
+              ) -> tuple[dict[int, Any], str]:
     """d(root)/d(node) for every drawn node, and where they came from ("computed" or "stored").
 
     While the graph is alive the drawing runs one extra backward pass with `grad()` (capturing
@@ -129,9 +180,12 @@ def gradients(root: Node, graph: Graph) -> tuple[dict[int, Any], str]:
     """
     targets = [n for n in graph.nodes if n.requires_grad]
     if root.requires_grad and targets and not graph.freed:
+        live = targets if twin is None else [twin.node[id(n)] for n in targets]
         try:
-            got = engine.grad(root, targets, grad_outputs=_seed(root), retain_graph=True,
-                              allow_unused=True)
+            with _hooks_paused(root if twin is None else twin.node[id(root)]):
+                got = engine.grad(root if twin is None else twin.node[id(root)], live,
+                                  grad_outputs=_seed(root), retain_graph=True,
+                                  allow_unused=True)
         except RuntimeError:
             pass  # freed deeper than we walked, or modified in place: fall back below
         else:
@@ -145,11 +199,25 @@ def gradients(root: Node, graph: Graph) -> tuple[dict[int, Any], str]:
     return out, "stored"
 
 
+@contextlib.contextmanager
+def _hooks_paused(root: Node) -> Iterator[None]:
+    """Drawing must not call users' gradient hooks (they may count or log): detach them."""
+    saved = [(n, n._hooks) for n in engine._toposort([root]) if n._hooks]
+    for n, _ in saved:
+        n._hooks = None
+    try:
+        yield
+    finally:
+        for n, h in saved:
+            n._hooks = h
+
+
 def _raw(g: Any) -> Any:
     return g.data if isinstance(g, Node) else g
 
 
-def local_derivatives(graph: Graph) -> dict[tuple[int, int], float]:
+def local_derivatives(graph: Graph, twin: Twin | None = None
+                      ) -> dict[tuple[int, int], float]:
     """For scalar graphs: d(output)/d(input) of every op, keyed by (op index, argument position).
 
     Found by running each op's own backward with an output gradient of 1, so no op needs a
@@ -161,6 +229,8 @@ def local_derivatives(graph: Graph) -> dict[tuple[int, int], float]:
     one = type(graph.nodes[0])._seed_grad(graph.nodes[0], None)  # type: ignore[attr-defined]
     with no_grad():
         for fi, fn in enumerate(graph.fns):
+            if twin is not None:
+                fn = twin.fn[id(fn)]
             if fi in graph.freed or fn._nout != 1:
                 continue
             try:

@@ -1,0 +1,563 @@
+"""Drawings of the graph: DOT structure (no Graphviz needed), rendering, frames, modules, depth."""
+
+from __future__ import annotations
+
+import gc
+import math
+import re
+import shutil
+import time
+import xml.etree.ElementTree as ET
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import autograd_core as ag
+from autograd_core import Tensor, Value
+from autograd_core.viz import GraphvizNotFoundError
+
+HAS_DOT = shutil.which("dot") is not None
+needs_dot = pytest.mark.skipif(not HAS_DOT, reason="Graphviz `dot` program not installed")
+
+
+# ---------------------------------------------------------------- helpers: read DOT back
+
+_STMT = re.compile(r'^\s*(v\d+|f\d+|m\d+|hidden) \[(.*)\]\s*$')
+_EDGE = re.compile(r'^\s*(\S+) -> (\S+)(?: \[(.*)\])?\s*$')
+
+
+def _label(attrs: str) -> str:
+    m = re.search(r'label="((?:[^"\\]|\\.)*)"', attrs)
+    return m.group(1) if m else ""
+
+
+def parse(dot: str) -> tuple[dict[str, tuple[str, str]], list[tuple[str, str, str]]]:
+    """{id: (label, attrs)} for node statements and [(src, dst, attrs)] for edges."""
+    nodes, edges = {}, []
+    for line in dot.splitlines():
+        m = _EDGE.match(line)
+        if m:
+            edges.append((m.group(1), m.group(2), m.group(3) or ""))
+            continue
+        m = _STMT.match(line)
+        if m:
+            nodes[m.group(1)] = (_label(m.group(2)), m.group(2))
+    return nodes, edges
+
+
+def fields(label: str) -> list[str]:
+    """The fields of a record label, without braces."""
+    body = label.strip()
+    if body.startswith("{"):
+        body = body[1:-1]
+    return [f.strip() for f in re.split(r"(?<!\\)\|", body)]
+
+
+def record_named(nodes: dict[str, tuple[str, str]], name: str) -> tuple[str, list[str]]:
+    """(node id, fields) of the value record whose label field is `name`."""
+    hits = [(k, fields(lab)) for k, (lab, _) in nodes.items()
+            if k.startswith("v") and name in fields(lab)]
+    assert len(hits) == 1, f"expected one record labelled {name!r}, got {hits}"
+    return hits[0]
+
+
+def neuron() -> dict[str, Value]:
+    """micrograd's README neuron: o = tanh(x1*w1 + x2*w2 + b)."""
+    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
+    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
+    b = Value(6.8813735870195432, label="b")
+    x1w1 = x1 * w1
+    x1w1.label = "x1*w1"
+    x2w2 = x2 * w2
+    x2w2.label = "x2*w2"
+    n = x1w1 + x2w2 + b
+    n.label = "n"
+    o = n.tanh()
+    o.label = "o"
+    return dict(x1=x1, x2=x2, w1=w1, w2=w2, b=b, x1w1=x1w1, x2w2=x2w2, n=n, o=o)
+
+
+def expected_neuron_grads() -> dict[str, float]:
+    """By hand: do/dn = 1 - tanh(n)^2, then the product rule."""
+    n = 2.0 * -3.0 + 0.0 * 1.0 + 6.8813735870195432
+    dn = 1 - math.tanh(n) ** 2
+    return dict(o=1.0, n=dn, b=dn, x1w1=dn, x2w2=dn, x1=dn * -3.0, w1=dn * 2.0,
+                x2=dn * 1.0, w2=dn * 0.0)
+
+
+def check_neuron(dot: str, v: dict[str, Value]) -> None:
+    nodes, edges = parse(dot)
+    records = [k for k in nodes if k.startswith("v")]
+    ops = [k for k in nodes if k.startswith("f")]
+    assert len(records) == 10 and len(ops) == 5  # 5 leaves, 5 results; *, *, +, +, tanh
+    assert len(edges) == 2 + 2 + 2 + 2 + 1 + 5  # inputs of each op, then op -> result
+    _, out = record_named(nodes, "o")
+    assert f"data {math.tanh(0.8813735870195432):.4f}" in out and "data 0.7071" in out
+    for key, g in expected_neuron_grads().items():
+        _, f = record_named(nodes, v[key].label)
+        assert f"grad {g:.4f}" in f, (key, f)
+    # every op feeds exactly one record; every record except the leaves has one op feeding it
+    fed = [b for a, b, _ in edges if a.startswith("f")]
+    assert sorted(fed) == sorted(set(fed)) and len(fed) == 5
+
+
+# ---------------------------------------------------------------- the README neuron
+
+def test_neuron_before_backward_shows_data_and_grads_and_leaves_grad_alone() -> None:
+    v = neuron()
+    check_neuron(ag.to_dot(v["o"]), v)
+    assert v["x1"].grad == 0.0  # drawing computes gradients without accumulating them
+
+
+def test_neuron_after_backward_with_retain_graph() -> None:
+    v = neuron()
+    v["o"].backward(retain_graph=True)
+    check_neuron(ag.to_dot(v["o"]), v)
+    assert v["x1"].grad == pytest.approx(expected_neuron_grads()["x1"])  # not doubled
+
+
+def test_neuron_after_plain_backward_the_main_use_case() -> None:
+    v = neuron()
+    v["o"].backward()
+    check_neuron(ag.to_dot(v["o"], edge_labels=True, order=True), v)
+    assert v["x1"].grad == pytest.approx(expected_neuron_grads()["x1"])  # not doubled
+    assert len(ag.backprop_frames(v["o"])) == 10
+    with pytest.raises(RuntimeError, match="second time"):
+        v["o"].backward()  # the drawing did not revive the spent graph
+
+
+def test_order_after_plain_backward_is_the_order_that_backward_used() -> None:
+    v = neuron()
+    reached: list[str] = []
+    for node in v.values():
+        node.register_hook(lambda g, name=node.label: reached.append(name))
+    v["o"].backward()
+    nodes, _ = parse(ag.to_dot(v["o"], order=True))
+    steps = {fields(lab)[1]: int(fields(lab)[0].split()[1]) for k, (lab, _) in nodes.items()
+             if k.startswith("v") and fields(lab)[1]}  # the unnamed sum has no hook
+    assert sorted(steps, key=steps.get) == reached
+
+
+def test_tensor_graph_freed_by_backward_is_drawn_as_far_as_possible_with_the_reason() -> None:
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True, name="x")
+    y = (x * x).sum()
+    y.backward()
+    dot = ag.to_dot(y, order=True)
+    nodes, _ = parse(dot)
+    if not any("freed by backward" in lab for lab, _ in nodes.values()):
+        pytest.skip("the engine keeps tensor graphs' structure after backward")
+    assert "retain_graph=True" in dot and "draw it before calling backward()" in dot
+    with pytest.raises(RuntimeError, match="backprop_frames"):
+        ag.backprop_frames(y)
+
+
+def test_show_data_and_show_grad_switch_fields_off() -> None:
+    v = neuron()
+    nodes, _ = parse(ag.to_dot(v["o"], show_data=False, show_grad=False))
+    for k, (lab, _) in nodes.items():
+        if k.startswith("v"):
+            assert not any(f.startswith(("data", "grad")) for f in fields(lab))
+
+
+def test_constants_show_no_grad_and_names_override_labels() -> None:
+    x = Value(3.0, label="x")
+    y = x * 2.0
+    nodes, _ = parse(ag.to_dot(y, names={x: "input"}))
+    _, f = record_named(nodes, "input")
+    assert "grad 2.0000" in f
+    consts = [fields(lab) for k, (lab, _) in nodes.items() if "data 2.0000" in lab]
+    assert consts and "no grad" in consts[0]
+
+
+# ---------------------------------------------------------------- order, edge labels, heat
+
+def test_order_numbers_nodes_in_the_order_backward_reaches_them() -> None:
+    v = neuron()
+    reached: list[str] = []
+    for node in v.values():
+        node.register_hook(lambda g, name=node.label: reached.append(name))
+    dot = ag.to_dot(v["o"], order=True)
+    v["o"].backward(retain_graph=True)  # the engine's own order, observed through hooks
+    nodes, _ = parse(dot)
+    steps = {}
+    for k, (lab, _) in nodes.items():
+        f = fields(lab)
+        if k.startswith("v") and f[0].startswith("step"):
+            steps[f[1]] = int(f[0].split()[1])
+    assert sorted(steps.values()) == list(range(1, 11))
+    del steps[""]  # the unnamed sum x1*w1 + x2*w2 has no hook
+    assert sorted(steps, key=steps.get) == reached
+
+
+def test_edge_labels_are_local_derivatives() -> None:
+    v = neuron()
+    nodes, edges = parse(ag.to_dot(v["o"], edge_labels=True))
+    ids = {fields(lab)[0]: k for k, (lab, _) in nodes.items() if k.startswith("v")}
+    lab = {a: _label(attr) for a, b, attr in edges if a.startswith("v")}
+    t = math.tanh(v["n"].data)
+    assert lab[ids["n"]] == f"× {1 - t * t:.4f}"
+    assert lab[ids["x1"]] == f"× {v['w1'].data:.4f}"  # d(x1*w1)/dx1 = w1
+    assert lab[ids["w1"]] == f"× {v['x1'].data:.4f}"
+    assert lab[ids["b"]] == "× 1.0000"
+
+
+def test_edge_labels_match_finite_differences_for_division_and_exp() -> None:
+    a, b = Value(1.3, label="a"), Value(0.7, label="b")
+    y = (a / b).exp()
+    nodes, edges = parse(ag.to_dot(y, edge_labels=True))
+    ids = {fields(lab)[0]: k for k, (lab, _) in nodes.items() if k.startswith("v")}
+    lab = {a_: _label(attr) for a_, b_, attr in edges if a_.startswith("v")}
+    h = 1e-6
+    dq_da = ((1.3 + h) / 0.7 - (1.3 - h) / 0.7) / (2 * h)
+    dq_db = (1.3 / (0.7 + h) - 1.3 / (0.7 - h)) / (2 * h)
+    assert float(lab[ids["a"]][2:]) == pytest.approx(dq_da, abs=1e-4)
+    assert float(lab[ids["b"]][2:]) == pytest.approx(dq_db, abs=1e-4)
+
+
+def test_heat_colours_by_magnitude_flags_dead_relu_and_draws_a_legend() -> None:
+    x = Value(-2.0, label="dead_in")
+    z = Value(3.0, label="live_in")
+    y = x.relu() + z * 100.0
+    dot = ag.to_dot(y, heat=True)
+    nodes, _ = parse(dot)
+    assert "legend" in dot and "gradient magnitude" in dot
+    dead = next(a for lab, a in nodes.values() if "dead_in" in lab)
+    live = next(a for lab, a in nodes.values() if "live_in" in lab)
+    assert "dashed" in dead and "#d62728" in dead  # zero gradient through the dead ReLU
+    assert "dashed" not in live and "fillcolor" in live
+    one = next(a for lab, a in nodes.values() if "grad 1.0000" in lab)
+    fill = re.compile(r'fillcolor="(#[0-9a-f]{6})"')
+    assert fill.search(live).group(1) != fill.search(one).group(1)  # 100 vs 1: colours differ
+
+
+def test_heat_flags_dead_units_in_a_tensor_batch() -> None:
+    w = Tensor(np.array([[1.0, -1.0, 2.0]]), requires_grad=True, name="w")
+    x = Tensor(np.array([[1.0], [2.0], [3.0], [4.0]]), name="x")
+    pre = x @ w - Tensor(np.array([0.0, 0.0, 100.0]))  # unit 2 is negative for every row
+    pre.name = "pre"
+    loss = pre.relu().sum()
+    nodes, _ = parse(ag.to_dot(loss, heat=True))
+    lab, attrs = next(v for v in nodes.values() if v[0].startswith("pre"))
+    # d loss/d pre is 1 where pre > 0: unit 0 for every row, unit 1 never, unit 2 never
+    assert "2 of 3 columns all zero" in lab.replace("\\n", " ")
+    assert "dashed" in attrs
+
+
+# ---------------------------------------------------------------- tensors
+
+def test_tensor_nodes_show_name_shape_dtype_numbers_or_statistics() -> None:
+    rng = np.random.default_rng(0)
+    a = Tensor(rng.normal(size=(4, 5)), requires_grad=True, name="A")
+    s = Tensor(np.array([1.0, 2.0]), requires_grad=True, name="s")
+    loss = (a * a).sum() + (s * 3.0).sum()
+    nodes, _ = parse(ag.to_dot(loss))
+    big = next(fields(lab) for lab, _ in nodes.values() if lab.startswith("A "))
+    d = a.data
+    assert big[0] == "A  (4, 5) float64"
+    assert big[1] == f"min {d.min():.4f}  mean {d.mean():.4f}  max {d.max():.4f}"
+    assert big[2] == f"grad norm {np.linalg.norm(2 * d):.4f}"
+    small = next(fields(lab) for lab, _ in nodes.values() if lab.startswith("s "))
+    assert small[1] == "data [1, 2]" and small[2] == "grad [3, 3]"
+
+
+def test_non_scalar_root_is_seeded_with_ones() -> None:
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True, name="x")
+    y = x * x
+    nodes, _ = parse(ag.to_dot(y))
+    f = next(fields(lab) for lab, _ in nodes.values() if lab.startswith("x "))
+    assert f[2] == "grad [2, 4]"  # d sum(x^2)/dx = 2x
+
+
+# ---------------------------------------------------------------- size: collapse and depth
+
+def test_max_nodes_collapses_the_far_end_into_one_box() -> None:
+    x = Value(0.1)
+    y = x
+    for _ in range(49):
+        y = y.tanh()  # 50 values in a chain
+    nodes, edges = parse(ag.to_dot(y, max_nodes=10))
+    assert sum(k.startswith("v") for k in nodes) == 10
+    assert "40 more nodes" in nodes["hidden"][0]
+    assert any(a == "hidden" for a, _, _ in edges)
+
+
+@pytest.mark.parametrize("kind", ["value", "tensor"])
+def test_100k_node_chain_draws_without_recursion(kind: str) -> None:
+    if kind == "value":
+        y = Value(0.5)
+        for _ in range(50_000):
+            y = y * 1.0  # each step adds a result and a constant: 100k nodes
+    else:
+        y = Tensor(np.ones(2), requires_grad=True)
+        for _ in range(100_000):
+            y = -y
+    dot = ag.to_dot(y, max_nodes=None)
+    assert dot.count("shape=record") >= 100_000
+    collapsed = ag.to_dot(y, show_grad=False)
+    assert collapsed.count("shape=record") == 1000  # the default max_nodes collapses
+
+
+def test_drawing_time_is_linear_in_graph_size() -> None:
+    def chain(n: int) -> Value:
+        y = Value(0.5)
+        for _ in range(n):
+            y = y.tanh()
+        return y
+
+    def best(y: Value) -> float:
+        times = []
+        for _ in range(2):
+            t = time.perf_counter()
+            ag.to_dot(y, max_nodes=None, show_grad=False)
+            times.append(time.perf_counter() - t)
+        return min(times)
+
+    small, big = chain(10_000), chain(40_000)
+    gc.disable()
+    try:
+        ratio = best(big) / best(small)
+    finally:
+        gc.enable()
+    assert ratio < 8, f"4x the nodes took {ratio:.1f}x the time"  # quadratic would be ~16x
+
+
+# ---------------------------------------------------------------- modules
+
+class _Tiny:
+    """A stand-in for nn.Module with the hooks and traversal the drawing uses."""
+
+    def __init__(self, name: str, params: dict[str, Tensor], fn, children=()) -> None:
+        self.name, self._parameters, self.fn = name, params, fn
+        self._children = list(children)
+        self.hooks: list = []
+
+    def named_modules(self):
+        out, stack = [], [("", self)]
+        while stack:
+            path, m = stack.pop()
+            out.append((path, m))
+            stack += [((f"{path}.{k}" if path else str(k)), c)
+                      for k, c in reversed(list(enumerate(m._children)))]
+        return out
+
+    def register_forward_hook(self, hook):
+        self.hooks.append(hook)
+        hooks = self.hooks
+
+        class Handle:
+            def remove(self) -> None:
+                hooks.remove(hook)
+
+        return Handle()
+
+    def __call__(self, x):
+        out = self.fn(self, x)
+        for h in list(self.hooks):
+            h(self, (x,), out)
+        return out
+
+
+def _tiny_mlp():
+    rng = np.random.default_rng(1)
+    lin1 = _Tiny("lin", {"weight": Tensor(rng.normal(size=(2, 3)), requires_grad=True)},
+                 lambda m, x: x @ m._parameters["weight"])
+    lin1.in_features, lin1.out_features = 2, 3
+    act = _Tiny("act", {}, lambda m, x: x.relu())
+    lin2 = _Tiny("lin", {"weight": Tensor(rng.normal(size=(3, 1)), requires_grad=True)},
+                 lambda m, x: x @ m._parameters["weight"])
+    lin2.in_features, lin2.out_features = 3, 1
+    model = _Tiny("mlp", {}, lambda m, x: m._children[2](m._children[1](m._children[0](x))),
+                  [lin1, act, lin2])
+    return model, Tensor(rng.normal(size=(4, 2)), name="x")
+
+
+def _clusters(dot: str) -> dict[str, str]:
+    """cluster title -> the statements directly or indirectly inside it."""
+    out, stack = {}, []
+    for line in dot.splitlines():
+        s = line.strip()
+        if s.startswith("subgraph cluster_"):
+            stack.append([None, []])
+        elif s == "}" and stack:
+            title, body = stack.pop()
+            out[title] = "\n".join(body)
+            if stack:
+                stack[-1][1] += body
+        elif stack:
+            if stack[-1][0] is None and s.startswith("label="):
+                stack[-1][0] = _label(s)
+            else:
+                stack[-1][1].append(s)
+    return out
+
+
+def test_trace_modules_clusters_each_modules_ops() -> None:
+    model, x = _tiny_mlp()
+    with ag.trace_modules(model) as trace:
+        loss = (model(x) ** 2).mean()
+    assert all(not m.hooks for _, m in model.named_modules())  # hooks removed on exit
+    for given_model in (model, trace):
+        dot = ag.to_dot(loss, model=given_model)
+        cl = _clusters(dot)
+        assert set(cl) >= {"_Tiny", "0: _Tiny(2->3)", "1: _Tiny", "2: _Tiny(3->1)"}
+        assert cl["0: _Tiny(2->3)"].count('label="MatMul"') == 1
+        assert 'label="Relu"' in cl["1: _Tiny"]
+        assert "0.weight" in cl["0: _Tiny(2->3)"]  # parameters named by their path
+        outside = dot.split("subgraph")[0]
+        assert 'label="Mean' in outside or 'label="Sum' in outside  # the loss is no module's
+
+
+def test_collapse_draws_each_module_as_one_box() -> None:
+    model, x = _tiny_mlp()
+    with ag.trace_modules(model):
+        loss = (model(x) ** 2).mean()
+    nodes, edges = parse(ag.to_dot(loss, model=model, collapse=True))
+    boxes = {k: lab for k, (lab, _) in nodes.items() if k.startswith("m")}
+    assert len(boxes) == 3 and not any('MatMul' in lab for lab, _ in nodes.values())
+    titles = sorted(lab.split("\\n")[0] for lab in boxes.values())
+    assert titles == ["_Tiny", "_Tiny(2->3)", "_Tiny(3->1)"]
+    order = {b: [e[1] for e in edges if e[0] == b] for b in boxes}
+    assert sum(len(v) for v in order.values()) == 3  # box -> box -> box -> loss op
+    with pytest.raises(ValueError, match="collapse=True"):
+        ag.to_dot(loss, collapse=True)
+
+
+def test_real_nn_modules_clusters() -> None:
+    nn = pytest.importorskip("nn")
+    if not hasattr(nn, "Sequential") or not hasattr(nn, "Linear"):
+        pytest.skip("nn.Sequential / nn.Linear not available yet")
+    model = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 1))
+    x = Tensor(np.ones((2, 3), dtype=np.float32))
+    with ag.trace_modules(model):
+        loss = model(x).sum()
+    cl = _clusters(ag.to_dot(loss, model=model))
+    assert "0: Linear(3->4)" in cl and "2: Linear(4->1)" in cl and "1: ReLU" in cl
+    untraced = _clusters(ag.to_dot(model(x).sum(), model=nn.Sequential(nn.Linear(3, 4))))
+    assert "Sequential" not in untraced or "0: Linear(3->4)" not in untraced  # other params
+
+
+# ---------------------------------------------------------------- frames
+
+def test_frames_one_per_node_with_partial_sums() -> None:
+    a = Value(3.0, label="a")
+    y = a * a
+    y.label = "y"
+    frames = ag.backprop_frames(y)
+    assert len(frames) == 2
+    n1, _ = parse(frames[0])
+    n2, _ = parse(frames[1])
+    _, f1 = record_named(n1, "a")
+    _, f2 = record_named(n2, "a")
+    assert "grad so far 6.0000" in f1  # both uses of a already sent 3 each
+    assert "grad 6.0000" in f2
+    assert "#ffd54f" in next(att for lab, att in n1.values() if "y" in fields(lab))
+
+
+def test_frames_for_the_neuron_follow_the_engine_order() -> None:
+    v = neuron()
+    frames = ag.backprop_frames(v["o"])
+    assert len(frames) == 10
+    done = 0
+    for k, fr in enumerate(frames):
+        assert f"step {k + 1} of 10" in fr
+        nodes, _ = parse(fr)
+        known = sum(1 for key, (lab, _) in nodes.items() if key.startswith("v")
+                    and any(f.startswith("grad ") and "?" not in f and "so far" not in f
+                            for f in fields(lab)))
+        assert known == done + 1
+        done = known
+
+
+@needs_dot
+def test_backprop_animation_page(tmp_path) -> None:
+    v = neuron()
+    path = ag.render_backprop_animation(v["o"], tmp_path / "frames.html")
+    page = path.read_text()
+    assert page.count('class="frame"') == 10 and page.count("<svg") == 10
+    assert "<?xml" not in page and "<script" in page and "http" not in page.split("<svg")[0]
+
+
+# ---------------------------------------------------------------- rendering and Graphviz
+
+@needs_dot
+def test_render_svg_png_pdf(tmp_path) -> None:
+    v = neuron()
+    svg = ag.render_graph(v["o"], tmp_path / "n.svg", heat=True, order=True, edge_labels=True)
+    root = ET.parse(svg).getroot()
+    assert root.tag.endswith("svg")
+    texts = " ".join(t.text or "" for t in root.iter() if t.tag.endswith("text"))
+    assert "0.7071" in texts and "-1.5000" in texts
+    png = ag.render_graph(v["o"], tmp_path / "n.png")
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    pdf = ag.render_graph(v["o"], tmp_path / "n.out", format="pdf")
+    assert pdf.read_bytes()[:5] == b"%PDF-"
+    dg = ag.draw_graph(v["o"])
+    assert type(dg).__name__ == "Digraph" and "<svg" in dg.pipe(format="svg").decode()
+
+
+def test_missing_dot_gives_a_clear_error_and_to_dot_still_works(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # an empty directory: no `dot` anywhere
+    v = neuron()
+    for call in (lambda: ag.draw_graph(v["o"]),
+                 lambda: ag.render_graph(v["o"], tmp_path / "x.svg"),
+                 lambda: ag.render_backprop_animation(v["o"], tmp_path / "x.html")):
+        with pytest.raises(GraphvizNotFoundError) as e:
+            call()
+        msg = str(e.value)
+        for hint in ("apt-get install graphviz", "brew install graphviz",
+                     "conda install graphviz", "to_dot"):
+            assert hint in msg
+    assert not (tmp_path / "x.svg").exists()
+    assert ag.to_dot(v["o"]).startswith("digraph")
+
+
+def test_bad_arguments_are_named() -> None:
+    v = neuron()
+    with pytest.raises(TypeError, match="Value or Tensor"):
+        ag.to_dot(3.0)
+    with pytest.raises(ValueError, match="rankdir"):
+        ag.to_dot(v["o"], rankdir="XY")
+    with pytest.raises(ValueError, match="max_nodes"):
+        ag.to_dot(v["o"], max_nodes=0)
+    with pytest.raises(ValueError, match="format"):
+        ag.viz._format_for(__import__("pathlib").Path("a.gif"), None)
+
+
+# ---------------------------------------------------------------- property: structure
+
+_OPS = [lambda a, b: a + b, lambda a, b: a * b, lambda a, b: a - b,
+        lambda a, b: (a * 0.5).tanh() + b, lambda a, b: a.sigmoid() * b]
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, len(_OPS) - 1), st.integers(0, 50), st.integers(0, 50)),
+                min_size=1, max_size=12),
+       st.lists(st.floats(-2, 2), min_size=3, max_size=3))
+def test_random_graphs_draw_every_node_once_with_the_engine_gradients(program, xs) -> None:
+    leaves = [Value(x, label=f"x{i}") for i, x in enumerate(xs)]
+    vals = list(leaves)
+    for op, i, j in program:
+        vals.append(_OPS[op](vals[i % len(vals)], vals[j % len(vals)]))
+    root = vals[-1]
+    dot = ag.to_dot(root, max_nodes=None)
+    nodes, edges = parse(dot)
+    # count distinct Values and ops reachable from root, by our own walk
+    seen, fns, stack = set(), set(), [root]
+    while stack:
+        n = stack.pop()
+        if id(n) in seen:
+            continue
+        seen.add(id(n))
+        if n._fn is not None:
+            fns.add(id(n._fn))
+            stack += [x for x in n._fn.inputs if isinstance(x, Value)]
+    assert sum(k.startswith("v") for k in nodes) == len(seen)
+    assert sum(k.startswith("f") for k in nodes) == len(fns)
+    root.backward()  # the engine's own gradients, for comparison
+    for leaf in leaves:
+        if id(leaf) in seen:
+            _, f = record_named(nodes, leaf.label)
+            shown = float(next(x for x in f if x.startswith("grad "))[5:])
+            assert shown == pytest.approx(leaf.grad, rel=1e-3, abs=1e-4)

@@ -45,6 +45,9 @@ class _Mode(threading.local):
     enabled: bool = True
     anomaly: bool = False
     check_inf: bool = True
+    #: Inside a backward pass: anomaly mode then reports the op whose backward went wrong,
+    #: not the helper op (a Div, a Mul) that its backward formula used.
+    in_backward: bool = False
 
 
 _mode = _Mode()
@@ -267,6 +270,15 @@ class Node:
     def _check_finite(self) -> str | None:  # pragma: no cover
         raise NotImplementedError
 
+    def _wrap_grad(self, g: Any) -> Node:  # pragma: no cover
+        raise NotImplementedError
+
+    def _fit_raw(self, g: Any, fn: Function, i: int) -> Any:  # pragma: no cover
+        raise NotImplementedError
+
+    def _accumulate_raw(self, g: Any, stored: set[int]) -> None:  # pragma: no cover
+        raise NotImplementedError
+
 
 # ---------------------------------------------------------------- Function
 
@@ -298,6 +310,11 @@ class Function:
     #: True for ops whose backward uses their own output (exp, tanh...): the engine then
     #: keeps a weak reference to it, readable as `ctx.output`.
     saves_output = False
+    #: Optional ``backward_raw(ctx, *grads)``: the same formula as `backward` on raw arrays
+    #: (floats for Value), used when no graph of the backward pass is wanted. The library's
+    #: hot primitives define it; `backward` stays the reference, and the tests check that the
+    #: two agree for every op. User Functions need only `backward`.
+    backward_raw: Callable[..., Any] | None = None
 
     inputs: tuple[Any, ...] | None
     needs_input_grad: tuple[bool, ...]
@@ -508,6 +525,8 @@ def _describe_inputs(args: Sequence[Any]) -> str:
 
 
 def _check_forward(ctx: Function, cls: type, args: Sequence[Any], outs: Any) -> None:
+    if _mode.in_backward:
+        return  # _check_backward reports the gradient with the op that produced it
     for o in outs if isinstance(outs, tuple) else (outs,):
         bad = o._check_finite()
         if bad is None or (bad == "Inf" and not _mode.check_inf):
@@ -520,14 +539,14 @@ def _check_forward(ctx: Function, cls: type, args: Sequence[Any], outs: Any) -> 
             f"The op was created at:\n  {ctx._trace or _user_frame()}")
 
 
-def _check_backward(fn: Function, i: int, g: Node) -> None:
+def _check_backward(fn: Function, i: int, g: Node, inputs: Sequence[Any]) -> None:
     bad = g._check_finite()
     if bad is None or (bad == "Inf" and not _mode.check_inf):
         return
     raise AnomalyError(
         f"detect_anomaly: backward of {type(fn).__name__} returned {bad} in the gradient for "
         f"input {i} (gradient {g._describe()}).\n"  # type: ignore[attr-defined]
-        f"{_describe_inputs(fn.inputs or ())}\n"
+        f"{_describe_inputs(inputs)}\n"  # fn.inputs may be released by now
         f"The op was created at:\n  "
         f"{fn._trace or '<not recorded: create the op inside detect_anomaly>'}")
 
@@ -538,15 +557,14 @@ def _toposort(roots: Sequence[Node]) -> list[Node]:
     """Nodes reachable from `roots` that require grad, inputs before outputs (iterative DFS)."""
     order: list[Node] = []
     visited: set[int] = set()
-    # Each stack entry is a node, or (marker) the node to emit once its inputs are done.
+    # Stack entries are nodes to visit, or 1-tuples `(node,)`: emit node, its inputs are done.
     stack: list[Any] = list(reversed(roots))
-    emit = _Emit
-    append, pop, push, seen, mark = order.append, stack.pop, stack.append, visited.__contains__, \
-        visited.add
+    append, pop, push = order.append, stack.pop, stack.append
+    seen, mark = visited.__contains__, visited.add
     while stack:
         node = pop()
-        if type(node) is emit:
-            append(node.node)
+        if type(node) is tuple:
+            append(node[0])
             continue
         nid = id(node)
         if seen(nid):
@@ -559,7 +577,7 @@ def _toposort(roots: Sequence[Node]) -> list[Node]:
         inputs = fn.inputs
         if fn._freed or inputs is None:
             raise RuntimeError(_FREED_MESSAGE.format(name=type(fn).__name__))
-        push(emit(node))
+        push((node,))
         needs = fn.needs_input_grad
         for i in range(len(inputs)):
             if needs[i]:
@@ -567,15 +585,6 @@ def _toposort(roots: Sequence[Node]) -> list[Node]:
                 if not seen(id(x)):
                     push(x)
     return order
-
-
-class _Emit:
-    """A stack marker in `_toposort`: emit `node` now (all its inputs are already emitted)."""
-
-    __slots__ = ("node",)
-
-    def __init__(self, node: Node) -> None:
-        self.node = node
 
 
 def _check_versions(fn: Function) -> None:
@@ -616,11 +625,18 @@ def _run_backward(roots: Sequence[Node], seeds: Sequence[Node], retain_graph: bo
 
     Without `capture`, leaf gradients accumulate into `.grad`. With `capture` (a dict id->node,
     used by `grad()`), the gradients of those nodes are returned instead and no `.grad` changes.
+
+    With `create_graph=True` gradients flow as Nodes through each op's `backward`, recorded, so
+    they can be differentiated again. Otherwise they flow as raw arrays (or floats), and an op
+    that defines `backward_raw` (the library's hot primitives) is called with them directly:
+    the same formula in plain numpy, without building a Node per intermediate result.
     """
     order = _toposort(roots)
+    raw = not create_graph
     grads: dict[int, Any] = {}
     for r, s in zip(roots, seeds):
         k = id(r)
+        s = s.data if raw else s  # type: ignore[attr-defined]
         grads[k] = s if k not in grads else grads[k] + s
     captured: dict[int, Any] = {}
     stored: set[int] = set()  # gradient arrays already handed to a `.grad` in this pass
@@ -629,6 +645,8 @@ def _run_backward(roots: Sequence[Node], seeds: Sequence[Node], retain_graph: bo
     prev = _mode.enabled
     _mode.enabled = create_graph
     anomaly = _mode.anomaly
+    was_in_backward = _mode.in_backward
+    _mode.in_backward = True
     # The pass allocates many short-lived objects but creates no reference cycles (it frees
     # the graph as it goes), so the cyclic collector would only rescan the graph again and
     # again; it is paused for the pass and restored after.
@@ -639,19 +657,22 @@ def _run_backward(roots: Sequence[Node], seeds: Sequence[Node], retain_graph: bo
             nid = id(node)
             g = pop(nid, None)
             if node._hooks and g is not None:
-                for hook in node._hooks:
-                    r = hook(g)
-                    if r is not None:
-                        g = r
+                g = _run_hooks(node, g, raw)
             if capture is not None and g is not None and nid in capture:
                 captured[nid] = g
             fn = node._fn
             if fn is None:
                 if capture is None and g is not None:
-                    node._accumulate(g, create_graph, stored)
+                    if raw:
+                        node._accumulate_raw(g, stored)
+                    else:
+                        node._accumulate(g, create_graph, stored)
                 continue
             if node._retains_grad and capture is None and g is not None:
-                node._accumulate(g, create_graph, stored)
+                if raw:
+                    node._accumulate_raw(g, stored)
+                else:
+                    node._accumulate(g, create_graph, stored)
             if fn._nout == 1:
                 if g is None:
                     continue
@@ -659,20 +680,26 @@ def _run_backward(roots: Sequence[Node], seeds: Sequence[Node], retain_graph: bo
             else:
                 if pending is None:
                     pending = _count_outputs(order)
-                gouts = _gather_outputs(pending, fn, node, g)
+                gouts = _gather_outputs(pending, fn, node, g, raw)
                 if gouts is None:
                     continue
             if _clock[0] > fn._epoch:
                 _check_versions(fn)
             inputs = fn.inputs
-            gin = type(fn).backward(fn, *gouts)
-            if type(gin) is not tuple:
-                gin = (gin,)
             if inputs is None or fn._freed:
                 raise RuntimeError(_FREED_MESSAGE.format(name=type(fn).__name__))
+            cls = type(fn)
+            if not raw:
+                gin = cls.backward(fn, *gouts)
+            elif cls.backward_raw is not None:
+                gin = cls.backward_raw(fn, *gouts)
+            else:
+                gin = _unwrap_all(cls.backward(fn, *[node._wrap_grad(x) for x in gouts]), fn)
+            if type(gin) is not tuple:
+                gin = (gin,)
             if len(gin) != len(inputs):
                 raise RuntimeError(
-                    f"{type(fn).__name__}.backward returned {len(gin)} gradients, but forward "
+                    f"{cls.__name__}.backward returned {len(gin)} gradients, but forward "
                     f"took {len(inputs)} arguments: return one per argument (None for "
                     "arguments without a gradient)")
             needs = fn.needs_input_grad
@@ -683,17 +710,46 @@ def _run_backward(roots: Sequence[Node], seeds: Sequence[Node], retain_graph: bo
                 if gx is None or not needs[i]:
                     continue
                 x = inputs[i]
-                gx = x._fit_grad(gx, fn, i)
+                gx = x._fit_raw(gx, fn, i) if raw else x._fit_grad(gx, fn, i)
                 if anomaly:
-                    _check_backward(fn, i, gx)
+                    _check_backward(fn, i, x._wrap_grad(gx) if raw else gx, inputs)
                 k = id(x)
                 old = grads.get(k)
                 grads[k] = gx if old is None else old + gx
     finally:
         _mode.enabled = prev
+        _mode.in_backward = was_in_backward
         if gc_was_enabled:
             gc.enable()
+    if raw and captured:
+        nodes = {id(n): n for n in order}
+        captured = {k: nodes[k]._wrap_grad(v) for k, v in captured.items()}
     return captured
+
+
+def _run_hooks(node: Node, g: Any, raw: bool) -> Any:
+    """Tensor hooks see (and may replace) the gradient as a Node, whatever mode the pass is in."""
+    gn = node._wrap_grad(g) if raw else g
+    for hook in node._hooks or ():
+        r = hook(gn)
+        if r is not None:
+            gn = r
+    return gn.data if raw else gn  # type: ignore[attr-defined]
+
+
+def _unwrap_all(gin: Any, fn: Function) -> Any:
+    """Gradients a Node-op backward returned, as raw data for the raw pass."""
+    if type(gin) is not tuple:
+        gin = (gin,)
+    out = []
+    for r in gin:
+        if r is None or not isinstance(r, Node):
+            out.append(r)  # arrays and numbers are checked by _fit_raw
+        elif r.requires_grad:
+            out.append(r.data.copy())  # a user's own tensor: its gradient must not alias it
+        else:
+            out.append(r.data)  # type: ignore[attr-defined]
+    return tuple(out)
 
 
 def _count_outputs(order: Sequence[Node]) -> dict[int, list[Any]]:
@@ -708,7 +764,7 @@ def _count_outputs(order: Sequence[Node]) -> dict[int, list[Any]]:
 
 
 def _gather_outputs(pending: dict[int, list[Any]], fn: Function, node: Node,
-                    g: Any) -> list[Any] | None:
+                    g: Any, raw: bool) -> list[Any] | None:
     """Collect one output's gradient; all of them (zeros for unused ones) once the last arrives."""
     entry = pending[id(fn)]
     entry[1][node._out_index] = g  # type: ignore[attr-defined]
@@ -718,7 +774,8 @@ def _gather_outputs(pending: dict[int, list[Any]], fn: Function, node: Node,
     slots = entry[1]
     if all(x is None for x in slots):
         return None
-    return [type(node)._zeros(fn._out_meta[i]) if x is None else x  # type: ignore[attr-defined]
+    zeros = type(node)._zeros  # type: ignore[attr-defined]
+    return [(zeros(fn._out_meta[i]).data if raw else zeros(fn._out_meta[i])) if x is None else x
             for i, x in enumerate(slots)]
 
 

@@ -42,6 +42,9 @@ class Add(Function):
     def backward(ctx, g):
         return g, g
 
+    def backward_raw(ctx, g):
+        return g, g
+
 
 class AddScalar(Function):
     """a + c for a Python number c (no constant tensor, no broadcasting to undo)."""
@@ -53,6 +56,9 @@ class AddScalar(Function):
         return a + c
 
     def backward(ctx, g):
+        return g, None
+
+    def backward_raw(ctx, g):
         return g, None
 
 
@@ -68,6 +74,9 @@ class MulScalar(Function):
     def backward(ctx, g):
         return g * ctx.inputs[1], None
 
+    def backward_raw(ctx, g):
+        return g * ctx.inputs[1], None
+
 
 class Sub(Function):
     __slots__ = ()
@@ -77,6 +86,9 @@ class Sub(Function):
         return a - b
 
     def backward(ctx, g):
+        return g, -g
+
+    def backward_raw(ctx, g):
         return g, -g
 
 
@@ -91,6 +103,11 @@ class Mul(Function):
         n = ctx.needs_input_grad
         return (g * b if n[0] else None), (g * a if n[1] else None)
 
+    def backward_raw(ctx, g):
+        a, b = ctx.inputs
+        n = ctx.needs_input_grad
+        return (g * b._data if n[0] else None), (g * a._data if n[1] else None)
+
 
 class Div(Function):
     __slots__ = ()
@@ -102,6 +119,12 @@ class Div(Function):
         a, b = ctx.inputs
         n = ctx.needs_input_grad
         return (g / b if n[0] else None), (-g * a / (b * b) if n[1] else None)
+
+    def backward_raw(ctx, g):
+        a, b = ctx.inputs
+        n = ctx.needs_input_grad
+        ga = g / b._data
+        return (ga if n[0] else None), (-ga * a._data / b._data if n[1] else None)
 
 
 class PowScalar(Function):
@@ -117,6 +140,12 @@ class PowScalar(Function):
         if c == 0:
             return _zeros_for(a), None
         return g * c * a ** (c - 1), None
+
+    def backward_raw(ctx, g):
+        a, c = ctx.inputs
+        if c == 0:
+            return np.zeros_like(a._data), None
+        return g * c * a._data ** (c - 1), None
 
 
 class Pow(Function):
@@ -186,6 +215,12 @@ class Where(Function):
         gb = Where.apply(cond, 0.0, g) if n[2] else None
         return None, ga, gb
 
+    def backward_raw(ctx, g):
+        cond = ctx.inputs[0]
+        n = ctx.needs_input_grad
+        return (None, np.where(cond, g, 0) if n[1] else None,
+                np.where(cond, 0, g) if n[2] else None)
+
 
 # ================================================================ elementwise, unary
 
@@ -199,6 +234,9 @@ class Neg(Function):
     def backward(ctx, g):
         return (-g,)
 
+    def backward_raw(ctx, g):
+        return (-g,)
+
 
 class Exp(Function):
     __slots__ = ()
@@ -210,6 +248,9 @@ class Exp(Function):
     def backward(ctx, g):
         return (g * ctx.output,)
 
+    def backward_raw(ctx, g):
+        return (g * ctx.output._data,)
+
 
 class Log(Function):
     __slots__ = ()
@@ -219,6 +260,9 @@ class Log(Function):
 
     def backward(ctx, g):
         return (g / ctx.inputs[0],)
+
+    def backward_raw(ctx, g):
+        return (g / ctx.inputs[0]._data,)
 
 
 class Sqrt(Function):
@@ -230,6 +274,9 @@ class Sqrt(Function):
 
     def backward(ctx, g):
         return (g / (ctx.output * 2.0),)
+
+    def backward_raw(ctx, g):
+        return (g / (ctx.output._data * 2.0),)
 
 
 class Abs(Function):
@@ -275,6 +322,10 @@ class Tanh(Function):
         t = ctx.output
         return (g * (1.0 - t * t),)
 
+    def backward_raw(ctx, g):
+        t = ctx.output._data
+        return (g * (1.0 - t * t),)
+
 
 class Sigmoid(Function):
     """1 / (1 + e^-a); a primitive so that huge |a| never overflows."""
@@ -291,6 +342,10 @@ class Sigmoid(Function):
         s = ctx.output
         return (g * s * (1.0 - s),)
 
+    def backward_raw(ctx, g):
+        s = ctx.output._data
+        return (g * s * (1.0 - s),)
+
 
 class Relu(Function):
     """max(a, 0), with derivative 0 at 0."""
@@ -302,6 +357,9 @@ class Relu(Function):
 
     def backward(ctx, g):
         return (_mask(g, ctx.inputs[0].data > 0),)
+
+    def backward_raw(ctx, g):
+        return (g * (ctx.inputs[0]._data > 0),)
 
 
 class Clip(Function):
@@ -370,6 +428,10 @@ class Sum(Function):
     def backward(ctx, g):
         a, axis, _ = ctx.inputs
         return g.reshape(_keep_shape(a.shape, axis)).broadcast_to(a.shape), None, None
+
+    def backward_raw(ctx, g):
+        a, axis, _ = ctx.inputs
+        return np.broadcast_to(np.reshape(g, _keep_shape(a.shape, axis)), a.shape), None, None
 
 
 class _Extreme(Function):
@@ -451,6 +513,12 @@ class LogSumExp(Function):
         kshape = _keep_shape(a.shape, axis)
         return g.reshape(kshape) * (a - ctx.output.reshape(kshape)).exp(), None, None
 
+    def backward_raw(ctx, g):
+        a, axis, _ = ctx.inputs
+        kshape = _keep_shape(a.shape, axis)
+        return np.reshape(g, kshape) * np.exp(a._data - np.reshape(ctx.output._data, kshape)), \
+            None, None
+
 
 # ================================================================ shape
 
@@ -463,6 +531,9 @@ class Reshape(Function):
 
     def backward(ctx, g):
         return g.reshape(ctx.inputs[0].shape), None
+
+    def backward_raw(ctx, g):
+        return np.reshape(g, ctx.inputs[0].shape), None
 
 
 class Transpose(Function):
@@ -477,6 +548,10 @@ class Transpose(Function):
         inverse = None if axes is None else tuple(np.argsort(axes))
         return g.transpose(inverse), None
 
+    def backward_raw(ctx, g):
+        axes = ctx.inputs[1]
+        return np.transpose(g, None if axes is None else np.argsort(axes)), None
+
 
 class BroadcastTo(Function):
     __slots__ = ()
@@ -487,6 +562,9 @@ class BroadcastTo(Function):
 
     def backward(ctx, g):
         return g.sum_to(ctx.inputs[0].shape), None
+
+    def backward_raw(ctx, g):
+        return sum_to_array(g, ctx.inputs[0].shape), None
 
 
 class SumTo(Function):
@@ -500,6 +578,9 @@ class SumTo(Function):
 
     def backward(ctx, g):
         return g.broadcast_to(ctx.inputs[0].shape), None
+
+    def backward_raw(ctx, g):
+        return np.broadcast_to(g, ctx.inputs[0].shape), None
 
 
 def sum_to_array(a: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
@@ -521,6 +602,10 @@ class GetItem(Function):
     def backward(ctx, g):
         a, index = ctx.inputs
         return IndexAdd.apply(g, index, a.shape), None
+
+    def backward_raw(ctx, g):
+        a, index = ctx.inputs
+        return IndexAdd.forward(None, g, index, a.shape), None
 
 
 def _has_array_index(index: Any) -> bool:
@@ -611,6 +696,25 @@ class MatMul(Function):
         gb = a.swapaxes(-1, -2) @ g if n[1] else None
         return ga, gb
 
+    def backward_raw(ctx, g):
+        a, b = ctx.inputs
+        ad, bd = a._data, b._data
+        n = ctx.needs_input_grad
+        if ad.ndim == 1 and bd.ndim == 1:
+            return (g * bd if n[0] else None), (g * ad if n[1] else None)
+        if ad.ndim == 1:
+            g2 = np.expand_dims(g, -2)
+            ga = sum_to_array(g2 @ np.swapaxes(bd, -1, -2), (1, ad.shape[0])).reshape(ad.shape) \
+                if n[0] else None
+            return ga, (ad.reshape(-1, 1) @ g2 if n[1] else None)
+        if bd.ndim == 1:
+            g2 = np.expand_dims(g, -1)
+            gb = sum_to_array(np.swapaxes(ad, -1, -2) @ g2, (bd.shape[0], 1)).reshape(bd.shape) \
+                if n[1] else None
+            return (g2 @ bd.reshape(1, -1) if n[0] else None), gb
+        return (g @ np.swapaxes(bd, -1, -2) if n[0] else None), \
+            (np.swapaxes(ad, -1, -2) @ g if n[1] else None)
+
 
 # ================================================================ fused (measured hot spots)
 
@@ -635,6 +739,14 @@ class Linear(Function):
         gb = g2.sum(axis=0) if n[2] else None
         return gx, gw, gb
 
+    def backward_raw(ctx, g):
+        x, w, b = ctx.inputs
+        n = ctx.needs_input_grad
+        xd = x._data
+        g2 = g.reshape(-1, g.shape[-1]) if g.ndim != 2 else g
+        gw = g2.T @ (xd.reshape(-1, xd.shape[-1]) if xd.ndim != 2 else xd) if n[1] else None
+        return (g @ w._data if n[0] else None), gw, (g2.sum(axis=0) if n[2] else None)
+
 
 class CrossEntropy(Function):
     """mean over rows of logsumexp(z) - z[row, target]: log_softmax and NLL fused, which is
@@ -657,3 +769,13 @@ class CrossEntropy(Function):
         from .tensor import Tensor
 
         return (z.softmax(-1) - Tensor._wrap(onehot)) * (g / z.shape[0]), None
+
+    def backward_raw(ctx, g):
+        z, target = ctx.inputs
+        zd = z._data
+        m = np.max(zd, axis=-1, keepdims=True)
+        e = np.exp(zd - np.where(np.isfinite(m), m, 0))
+        p = e / e.sum(axis=-1, keepdims=True)
+        p[np.arange(zd.shape[0]), target] -= 1
+        p *= g / zd.shape[0]
+        return p, None

@@ -330,6 +330,36 @@ class Tensor(Node):
             # Out of place: a reference the user kept to the old .grad stays what it was.
             self.grad = Tensor._wrap(old._data + gd)
 
+    def _wrap_grad(self, g: Any) -> Tensor:
+        return Tensor._wrap(g if type(g) is np.ndarray else np.asarray(g))
+
+    def _fit_raw(self, g: Any, fn_: Function, i: int) -> np.ndarray:
+        if type(g) is not np.ndarray:
+            g = _raw_from_user(g, fn_, i)
+        d = self._data
+        if g.shape != d.shape:
+            if not _reducible(g.shape, d.shape):
+                raise RuntimeError(
+                    f"{type(fn_).__name__}.backward returned a gradient of shape {g.shape} for "
+                    f"input {i}, which has shape {d.shape}; they must match (or broadcast to it)")
+            g = fn.sum_to_array(g, d.shape)
+        if g.dtype != d.dtype and d.dtype.kind == "f":
+            g = g.astype(d.dtype)
+        return g
+
+    def _accumulate_raw(self, g: np.ndarray, stored: set[int]) -> None:
+        old = self.grad
+        if old is None:
+            # Never let two `.grad`s (or a user's array) share memory: the first in-place
+            # update of one would silently change the other.
+            if id(g) in stored or not g.flags.owndata or not g.flags.writeable:
+                g = g.copy()
+            stored.add(id(g))
+            self.grad = Tensor._wrap(g)
+        else:
+            # Out of place: a reference the user kept to the old .grad stays what it was.
+            self.grad = Tensor._wrap(old._data + g)
+
     def _check_finite(self) -> str | None:
         d = self._data
         if d.dtype.kind != "f" or d.size == 0:
@@ -821,6 +851,8 @@ Tensor._out_type = Tensor
 
 def _check_operand(x: Any, where: str) -> Any:
     if isinstance(x, (np.ndarray, Number, np.generic, bool)) and not isinstance(x, complex):
+        if isinstance(x, (np.ndarray, np.generic)) and x.dtype.kind not in "biuf":
+            raise TypeError(f"{where}: unsupported dtype {x.dtype} (numbers and booleans only)")
         return x
     if isinstance(x, Node):
         raise TypeError(f"{where}: cannot combine a Tensor with a {type(x).__name__}; Value and "
@@ -940,6 +972,15 @@ def _placed(base: np.ndarray, idx: Any, value: np.ndarray) -> np.ndarray:
     out = np.zeros_like(base)
     out[idx] = value
     return out
+
+
+def _raw_from_user(g: Any, fn_: Function, i: int) -> np.ndarray:
+    if isinstance(g, Tensor):
+        return g._data
+    if isinstance(g, (np.ndarray, Number, np.generic)) and not isinstance(g, complex):
+        return np.asarray(g)
+    raise TypeError(f"{type(fn_).__name__}.backward returned a {type(g).__name__} as the "
+                    f"gradient for input {i}; return a Tensor (or a numpy array), or None")
 
 
 def _gradient_from_user(g: Any, fn_: Function, i: int) -> Tensor:

@@ -85,6 +85,9 @@ class _Add(Function):
     def backward(ctx, g):
         return g, g
 
+    def backward_raw(ctx, g):
+        return g, g
+
 
 class _Mul(Function):
     __slots__ = ()
@@ -95,6 +98,10 @@ class _Mul(Function):
     def backward(ctx, g):
         a, b = ctx.inputs
         return g * b, g * a
+
+    def backward_raw(ctx, g):
+        a, b = ctx.inputs
+        return g * b.data, g * a.data
 
 
 class _Div(Function):
@@ -107,6 +114,10 @@ class _Div(Function):
         a, b = ctx.inputs
         return g / b, -g * a / (b * b)
 
+    def backward_raw(ctx, g):
+        a, b = ctx.inputs
+        return _div(g, b.data), -_div(g * a.data, b.data * b.data)
+
 
 class _Neg(Function):
     __slots__ = ()
@@ -116,6 +127,9 @@ class _Neg(Function):
         return -a
 
     def backward(ctx, g):
+        return (-g,)
+
+    def backward_raw(ctx, g):
         return (-g,)
 
 
@@ -130,6 +144,10 @@ class _PowConst(Function):
         if c == 0:
             return g * 0.0, None
         return g * c * a ** (c - 1), None
+
+    def backward_raw(ctx, g):
+        a, c = ctx.inputs
+        return (0.0 if c == 0 else g * c * _pow(a.data, c - 1)), None
 
 
 class _Pow(Function):
@@ -159,6 +177,9 @@ class _Exp(Function):
     def backward(ctx, g):
         return (g * ctx.output,)
 
+    def backward_raw(ctx, g):
+        return (g * ctx.output.data,)
+
 
 class _Log(Function):
     __slots__ = ()
@@ -168,6 +189,9 @@ class _Log(Function):
 
     def backward(ctx, g):
         return (g / ctx.inputs[0],)
+
+    def backward_raw(ctx, g):
+        return (_div(g, ctx.inputs[0].data),)
 
 
 class _Sqrt(Function):
@@ -192,6 +216,10 @@ class _Tanh(Function):
         t = ctx.output
         return (g * (1.0 - t * t),)
 
+    def backward_raw(ctx, g):
+        t = ctx.output.data
+        return (g * (1.0 - t * t),)
+
 
 class _Sigmoid(Function):
     __slots__ = ()
@@ -202,6 +230,10 @@ class _Sigmoid(Function):
 
     def backward(ctx, g):
         s = ctx.output
+        return (g * s * (1.0 - s),)
+
+    def backward_raw(ctx, g):
+        s = ctx.output.data
         return (g * s * (1.0 - s),)
 
 
@@ -225,6 +257,9 @@ class _Relu(Function):
     def backward(ctx, g):
         return (g * (1.0 if ctx.inputs[0].data > 0 else 0.0),)
 
+    def backward_raw(ctx, g):
+        return (g if ctx.inputs[0].data > 0 else 0.0,)
+
 
 class _LeakyRelu(Function):
     __slots__ = ()
@@ -235,6 +270,10 @@ class _LeakyRelu(Function):
     def backward(ctx, g):
         a, slope = ctx.inputs
         return g * (1.0 if a.data > 0 else slope), None
+
+    def backward_raw(ctx, g):
+        a, slope = ctx.inputs
+        return (g if a.data > 0 else g * slope), None
 
 
 class _Elu(Function):
@@ -269,6 +308,9 @@ class _Sum(Function):
         return math.fsum(xs) if len(xs) > 64 else sum(xs, 0.0)
 
     def backward(ctx, g):
+        return (g,) * len(ctx.inputs)
+
+    def backward_raw(ctx, g):
         return (g,) * len(ctx.inputs)
 
 
@@ -307,6 +349,11 @@ def _check_number(data: Any, where: str) -> float:
                         "Tensor cannot be mixed (use Tensor for arrays, Value for scalars)")
     raise TypeError(f"{where}: expected a real number (int or float), got "
                     f"{type(data).__name__} {data!r:.40}")
+
+    def backward_raw(ctx, g):
+        wxb = ctx.inputs
+        n = (len(wxb) - 1) // 2
+        return tuple(g * x.data for x in wxb[n:2 * n]) + tuple(g * w.data for w in wxb[:n]) + (g,)
 
 
 class Value(Node):
@@ -351,6 +398,22 @@ class Value(Node):
 
     def _accumulate(self, g: Node, create_graph: bool, stored: set[int]) -> None:
         self.grad += g.data  # type: ignore[attr-defined]
+
+    def _wrap_grad(self, g: Any) -> Value:
+        return _const(g)
+
+    def _fit_raw(self, g: Any, fn: Function, i: int) -> float:
+        if type(g) is float:
+            return g
+        if isinstance(g, Value):
+            return g.data
+        if isinstance(g, Real):
+            return float(g)
+        raise TypeError(f"{type(fn).__name__}.backward returned a {type(g).__name__} as the "
+                        f"gradient for input {i}; return a Value (or a number), or None")
+
+    def _accumulate_raw(self, g: float, stored: set[int]) -> None:
+        self.grad += g
 
     def _check_finite(self) -> str | None:
         d = self.data

@@ -175,7 +175,7 @@ class GradientMonitor(Callback):
                         "lower the learning rate or pass clip_grad_norm= to fit")
                 warnings.warn(f"GradientMonitor: {kind} gradients in layer '{layer}' at epoch "
                               f"{state.epoch}: mean norm {norm:.3g} {bound}; {hint}",
-                              GradientWarning, stacklevel=2)
+                              GradientWarning, stacklevel=3)
 
 
 class Checkpoint(Callback):

@@ -94,7 +94,7 @@ def batch_norm(x: Any, running_mean: Tensor | None, running_var: Tensor | None,
     x = as_tensor(x, weight, "batch_norm")
     axes = _stat_axes(x, "batch_norm", None if weight is None else weight.shape[0])
     shape = (1, x.shape[1]) + ((1,) if x.ndim == 3 else ())
-    if training or running_mean is None:
+    if training or running_mean is None or running_var is None:
         n = int(np.prod([x.shape[a] for a in axes]))
         if n <= 1:
             raise ValueError(f"batch_norm: training needs more than one value per channel, "

@@ -418,11 +418,11 @@ class Sequential(Module):
             for name, m in modules[0].items():
                 self.add_module(name, m)
         else:
-            for i, m in enumerate(modules):
-                if not isinstance(m, Module):
-                    raise TypeError(f"Sequential: argument {i} is a {type(m).__name__}, not a "
+            for i, mod in enumerate(modules):
+                if not isinstance(mod, Module):
+                    raise TypeError(f"Sequential: argument {i} is a {type(mod).__name__}, not a "
                                     "Module (did you pass a function? wrap it in a Module)")
-                self.add_module(str(i), m)
+                self.add_module(str(i), mod)
 
     def forward(self, x: Any) -> Any:
         """Feed `x` through each module in order."""

@@ -219,3 +219,14 @@ def test_missing_forward_is_clear():
 
     with pytest.raises(NotImplementedError, match="forward"):
         NoForward()(1)
+
+
+def test_deepcopy_and_pickle_keep_registration():
+    import copy
+    import pickle
+
+    net = Net()
+    for clone in (copy.deepcopy(net), pickle.loads(pickle.dumps(net))):
+        assert [n for n, _ in clone.named_parameters()] == [n for n, _ in net.named_parameters()]
+        clone.head.weight.data[...] = 0.0
+        assert np.any(net.head.weight.data != 0)

@@ -16,6 +16,11 @@ from .tensor import Tensor
 from .value import Value
 
 
+def _raw(x: Any) -> Any:
+    """The data of a Tensor or Value (typed loosely: `Node` itself has no `data`)."""
+    return x.data
+
+
 def _as_tuple(x: Any) -> tuple[Any, ...]:
     return tuple(x) if isinstance(x, (list, tuple)) else (x,)
 
@@ -33,7 +38,7 @@ def _is_float(o: Node) -> bool:
     return isinstance(o, Value) or o.dtype.kind == "f"  # type: ignore[attr-defined]
 
 
-def _array(x: Node) -> np.ndarray:
+def _array(x: Any) -> np.ndarray:
     return np.array(x.data, dtype=np.float64)  # a copy: inputs are perturbed in place later
 
 
@@ -82,7 +87,7 @@ def _seed(o: Node, flat: np.ndarray) -> Any:
     return Tensor(flat.reshape(o.shape).astype(o.dtype))  # type: ignore[attr-defined]
 
 
-def _vjp(o: Node, leaves: list[Node], v: np.ndarray) -> list[np.ndarray | None]:
+def _vjp(o: Node, leaves: list[Any], v: np.ndarray) -> list[np.ndarray | None]:
     """v^T J for one output, as flat float64 arrays per leaf (None where backward gave none)."""
     gs = grad(o, leaves, grad_outputs=[_seed(o, v)], retain_graph=True, allow_unused=True)
     res: list[np.ndarray | None] = []

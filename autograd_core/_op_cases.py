@@ -280,14 +280,17 @@ SHAPE_OPS = [  # op, variant, input shape, Tensor form, numpy reference
 for _op, _var, _s, _f, _ref in SHAPE_OPS:
     add(_op, _var, _f, _leaves((_s, "real")), _ref, [_s])
 
-for _shapes_, _ax in [([(2, 3), (1, 3)], 0), ([(2, 3), (2, 2)], 1), ([(3,), (3,), (2,)], 0),
-                      ([(2, 1, 4), (2, 1, 4)], -1)]:
+_CONCAT: list[tuple[list[Shape], int]] = [
+    ([(2, 3), (1, 3)], 0), ([(2, 3), (2, 2)], 1), ([(3,), (3,), (2,)], 0),
+    ([(2, 1, 4), (2, 1, 4)], -1)]
+_STACK: list[tuple[list[Shape], int]] = [
+    ([(3,), (3,), (3,)], 0), ([(2, 3), (2, 3)], 1), ([(), ()], 0), ([(2, 3), (2, 3)], -1)]
+for _shapes_, _ax in _CONCAT:
     add("concatenate", f"{_shapes([*_shapes_])} axis={_ax}",
         lambda *xs, _ax=_ax: T.concatenate(xs, axis=_ax),
         _leaves(*[(s, "real") for s in _shapes_]),
         lambda *a, _ax=_ax: np.concatenate(a, axis=_ax), _shapes_)
-for _shapes_, _ax in [([(3,), (3,), (3,)], 0), ([(2, 3), (2, 3)], 1), ([(), ()], 0),
-                      ([(2, 3), (2, 3)], -1)]:
+for _shapes_, _ax in _STACK:
     add("stack", f"{_shapes([*_shapes_])} axis={_ax}", lambda *xs, _ax=_ax: T.stack(xs, _ax),
         _leaves(*[(s, "real") for s in _shapes_]), lambda *a, _ax=_ax: np.stack(a, _ax),
         _shapes_)

@@ -21,7 +21,6 @@ from typing import Any, TextIO
 import numpy as np
 
 from ._op_cases import CASES, OpCase
-from .engine import Node
 from .gradcheck import check_gradients
 from .tensor import Tensor
 from .value import Value
@@ -94,7 +93,7 @@ class OpResult:
 
 
 def _raw(x: Any) -> Any:
-    return x.data if isinstance(x, Node) else x
+    return x.data if isinstance(x, (Tensor, Value)) else x
 
 
 def _forward_problem(case: OpCase, inputs: tuple[Any, ...]) -> str | None:
@@ -120,7 +119,7 @@ def run_case(case: OpCase, fast: bool = False, second_order: bool = True) -> tup
     Returns (worst relative error, failure report or '' when it passed).
     """
     rng = np.random.default_rng(zlib.crc32(case.name.encode()))
-    kw = {"eps": case.eps, "atol": case.atol, "rtol": case.rtol, "fast": fast}
+    kw: dict[str, Any] = {"eps": case.eps, "atol": case.atol, "rtol": case.rtol, "fast": fast}
     try:
         with np.errstate(all="ignore"):  # a NaN fails the check itself; spare the warnings
             inputs = case.make_inputs(rng)

@@ -31,6 +31,7 @@ from ._jacobian import (
     _is_float,
     _numerical,
     _outputs,
+    _raw,
     _ShapeProblem,
     _vjp,
 )
@@ -131,7 +132,8 @@ def check_gradients(fn: Callable[..., Any], inputs: Any, *, order: int = 1,
                     rtol: float = 1e-3, fast: bool = False,
                     nondet_tol: float = 0.0) -> GradcheckResult:
     """`gradcheck` (order=1) or `gradgradcheck` (order=2) returning a `GradcheckResult`."""
-    kw = {"eps": eps, "atol": atol, "rtol": rtol, "fast": fast, "nondet_tol": nondet_tol}
+    kw: dict[str, Any] = {"eps": eps, "atol": atol, "rtol": rtol, "fast": fast,
+                          "nondet_tol": nondet_tol}
     if order == 1:
         return _check(fn, inputs, **kw)
     if order == 2:
@@ -153,7 +155,7 @@ def _check(fn: Callable[..., Any], inputs: Any, *, eps: float, atol: float, rtol
 
     def add(kind: str, k: int, p: int, **kw: Any) -> None:
         mism.append(Mismatch(kind, labels[1][out_idx[k]], labels[0][diff[p]],
-                             np.shape(outs[k].data), np.shape(leaves[p].data), **kw))
+                             np.shape(_raw(outs[k])), np.shape(_raw(leaves[p])), **kw))
 
     try:
         if fast:
@@ -208,7 +210,7 @@ def _fast(fn: Any, args: list[Any], diff: list[int], outs: list[Node], leaves: l
     rng = np.random.default_rng(0)
     base = [_array(args[i]) for i in diff]
     us = [_unit(rng, b.shape) for b in base]
-    vs = [_unit(rng, np.shape(o.data)).reshape(-1) for o in outs]
+    vs = [_unit(rng, np.shape(_raw(o))).reshape(-1) for o in outs]
     ana = [_guarded_vjp(o, leaves, v) if o.requires_grad else [None] * len(leaves)
            for o, v in zip(outs, vs)]
     for p, (b, u) in enumerate(zip(base, us)):
@@ -242,13 +244,17 @@ def _linear_and_reentrant(outs: list[Node], leaves: list[Node], atol: float, rto
         g2, g12 = _vjp(o, leaves, v2), _vjp(o, leaves, v1 + v2)
         for p in range(len(leaves)):
             z = np.zeros(np.size(leaves[p].data))  # type: ignore[attr-defined]
-            a, b, c, d = (z if x[p] is None else x[p] for x in (g1, g1b, g2, g12))
+            a, b, c, d = (_or(x[p], z) for x in (g1, g1b, g2, g12))
             diff = float(np.abs(a - b).max()) if a.size else 0.0
             if diff > nondet_tol:
                 add("reentrant", k, p, analytical=a, numerical=b, text=f"{diff:.3e}",
                     tol=nondet_tol)
             elif not np.allclose(d, a + c, atol=atol, rtol=rtol):
                 add("linear", k, p, analytical=d, numerical=a + c)
+
+
+def _or(g: np.ndarray | None, zero: np.ndarray) -> np.ndarray:
+    return zero if g is None else g
 
 
 def gradcheck(fn: Callable[..., Any], inputs: Any, *, eps: float = 1e-6, atol: float = 1e-5,
@@ -280,7 +286,7 @@ def _first_derivative_fn(fn: Callable[..., Any], n_args: int, diff: list[int],
             return tuple(_zero_like(a[i]) for i in diff)
         # sum(o * v) rather than grad_outputs=v: the engine copies grad_outputs, which would
         # cut v out of the graph, and the first derivative must stay differentiable in v.
-        total = _dot(*use[0])
+        total: Any = _dot(*use[0])
         for o, v in use[1:]:
             total = total + _dot(o, v)
         gs = grad(total, [a[i] for i in diff], create_graph=True, allow_unused=True)
@@ -322,7 +328,7 @@ def _gradgrad(fn: Callable[..., Any], inputs: Any, grad_outputs: Any,
     if grad_outputs is None:
         rng = np.random.default_rng(2)
         vs: list[Any] = [Value(float(rng.standard_normal())) if isinstance(all_outs[k], Value)
-                         else Tensor(rng.standard_normal(np.shape(all_outs[k].data)),
+                         else Tensor(rng.standard_normal(np.shape(_raw(all_outs[k]))),
                                      requires_grad=True) for k in out_idx]
     else:
         vs = [v if isinstance(v, Node) else Tensor(np.asarray(v, dtype=np.float64),

@@ -400,7 +400,8 @@ class Function:
         ctx = cls.__new__(cls)
         ctx._saved = ctx._outref = ctx._trace = None
         ctx._freed = False
-        ctx.needs_input_grad = (True,) + (False,) * len(params)
+        ctx.needs_input_grad = _NEEDS1[len(params)] if len(params) < 4 else \
+            (True,) + (False,) * len(params)
         ctx.inputs = (a, *params)
         ctx._epoch = _clock[0]
         ctx._nout = 1
@@ -426,7 +427,7 @@ class Function:
         ctx = cls.__new__(cls)
         ctx._saved = ctx._outref = ctx._trace = None
         ctx._freed = False
-        ctx.needs_input_grad = (ra, rb)
+        ctx.needs_input_grad = _NEEDS2[ra][rb]
         ctx.inputs = (a, b)
         ctx._epoch = _clock[0]
         ctx._nout = 1
@@ -486,6 +487,12 @@ class Function:
     def name(self) -> str:
         """The op's name as drawn and reported (the class name without a leading underscore)."""
         return type(self).__name__.lstrip("_")
+
+
+# Shared needs_input_grad tuples for the fast paths: no allocation per op, and so fewer
+# objects for the cyclic collector to count and scan while a big graph is being built.
+_NEEDS1 = tuple((True,) + (False,) * k for k in range(4))
+_NEEDS2 = ((None, (False, True)), ((True, False), (True, True)))
 
 
 def _op_error(cls: type, args: Sequence[Any], e: ValueError) -> ValueError:

@@ -279,3 +279,35 @@ def test_core_grad_outputs_stay_in_the_graph() -> None:
     (gv,) = ag.grad(gx.sum(), [v], allow_unused=True)
     assert gv is not None
     np.testing.assert_allclose(gv.data, 2 * x.data)
+
+
+# ---------------------------------------------------------------- property: the element is named
+
+hypothesis = pytest.importorskip("hypothesis")
+st = hypothesis.strategies
+
+
+@hypothesis.settings(max_examples=25, deadline=None)
+@hypothesis.given(st.lists(st.integers(1, 3), min_size=0, max_size=3), st.data())
+def test_the_one_wrong_element_is_the_one_reported(shape: list[int], data: st.DataObject) -> None:
+    shp = tuple(shape)
+    size = int(np.prod(shp)) if shp else 1
+    k = data.draw(st.integers(0, size - 1))
+    scale = np.ones(shp)
+    scale.reshape(-1)[k] = 2.0
+
+    class OneWrong(Function):
+        def forward(ctx, a):
+            return a * 1.5
+
+        def backward(ctx, g):
+            return (g * 1.5 * scale,)
+
+    x = Tensor(np.random.default_rng(k).uniform(-1, 1, shp), requires_grad=True)
+    msg = check_gradients(OneWrong.apply, x).message
+    assert f"1 of {size * size} Jacobian element" in msg
+    idx = str(tuple(int(i) for i in np.unravel_index(k, shp)))
+    row = re.split(r"\s{2,}", msg.splitlines()[-1].strip())  # columns: 2+ spaces apart
+    if shp:  # output and input index columns, both the element k
+        assert row[:2] == [idx, idx]
+    assert [float(v) for v in row[-4:-2]] == pytest.approx([3.0, 1.5], rel=1e-6)

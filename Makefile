@@ -40,6 +40,7 @@ $(BSTAMP): pyproject.toml | $(BVENV)/bin/python
 	-$(BVENV)/bin/python -m pip install --quiet autograd
 	-$(BVENV)/bin/python -m pip install --quiet mygrad
 	-$(BVENV)/bin/python -m pip install --quiet micrograd
+	-$(BVENV)/bin/python -m pip install --quiet threadpoolctl
 	touch $(BSTAMP)
 
 bench: $(BSTAMP)

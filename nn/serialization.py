@@ -91,7 +91,7 @@ def _decode(node: Any, arrays: Mapping[str, np.ndarray], where: str) -> Any:
         raise CheckpointError(f"{where}: malformed manifest entry {str(node)[:80]!r}")
     t = node["t"]
     if t == "array":
-        key = node.get("key")
+        key = str(node.get("key"))
         if key not in arrays:
             raise CheckpointError(f"{where}: the manifest names array {key!r}, which the file "
                                   "does not contain (truncated or edited?)")
@@ -136,7 +136,7 @@ def save(obj: Any, path: str | os.PathLike[str], optimizer: Any = None) -> None:
 
 def _write_npz(f: Any, arrays: dict[str, np.ndarray]) -> None:
     """The archive itself (a seam the tests use to simulate a crash mid-write)."""
-    np.savez(f, **arrays)
+    np.savez(f, **arrays)  # type: ignore[arg-type]
 
 
 def load(path: str | os.PathLike[str]) -> Any:

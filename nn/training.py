@@ -276,7 +276,7 @@ def _check_loss(loss: Any, epoch: int, seen: int) -> None:
     if not isinstance(loss, Node) or not loss.requires_grad or getattr(loss, "size", 1) != 1:
         raise TypeError(f"fit: loss_fn must return a scalar Tensor that requires grad, got "
                         f"{loss!r:.120}")
-    v = float(loss.item())
+    v = float(loss.item())  # type: ignore[attr-defined]
     if not math.isfinite(v):
         raise FloatingPointError(
             f"fit: the loss became {v} at epoch {epoch} (after {seen} examples): the step was "

@@ -25,7 +25,7 @@ def _params(parameters: Any) -> list[Any]:
 
 def _grads(params: list[Any]) -> list[tuple[Any, np.ndarray]]:
     """(param, gradient array) for parameters that have a gradient."""
-    out = []
+    out: list[tuple[Any, np.ndarray]] = []
     for p in params:
         if isinstance(p, Value):
             out.append((p, np.array(p.grad, dtype=np.float64)))

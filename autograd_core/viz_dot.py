@@ -261,7 +261,7 @@ def emit(graph: Graph, st: Style) -> list[str]:
         body = " | ".join(map(_esc, fields))
         if across == (st.rankdir in ("LR", "RL")):
             body = "{ " + body + " }"
-        attrs = ["shape=record", f"label={_q(body)}"]
+        attrs = ["shape=record", f'label="{body}"']  # _esc already escaped quotes
         mag = None
         if i in st.grads and (fr is None or i in fr.known):
             mag = magnitude(graph.nodes[i], st.grads[i])

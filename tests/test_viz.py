@@ -513,6 +513,21 @@ def test_missing_dot_gives_a_clear_error_and_to_dot_still_works(tmp_path, monkey
     assert ag.to_dot(v["o"]).startswith("digraph")
 
 
+def test_labels_with_dot_syntax_characters_are_escaped() -> None:
+    odd = 'we{ird} |"q"| <x> back\\slash'
+    y = Value(1.0, label=odd) * 2.0
+    dot = ag.to_dot(y)
+    nodes, _ = parse(dot)
+    assert len(nodes) == 4  # 3 records and the op: nothing split or swallowed
+    if HAS_DOT:
+        import graphviz
+
+        svg = graphviz.Source(dot).pipe(format="svg").decode()
+        texts = " ".join(t.text or "" for t in ET.fromstring(svg).iter()
+                         if t.tag.endswith("text"))
+        assert odd in texts
+
+
 def test_bad_arguments_are_named() -> None:
     v = neuron()
     with pytest.raises(TypeError, match="Value or Tensor"):

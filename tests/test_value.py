@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from hypothesis import assume, given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from autograd_core import Value, grad
@@ -391,6 +391,7 @@ def _eval(tree: Any, leaves: list[Any], kinks: list[float]) -> Any:
     return ff(*vals) if floats else vf(*vals)
 
 
+@settings(max_examples=60)
 @given(trees, st.lists(st.floats(-2.0, 2.0), min_size=_LEAVES, max_size=_LEAVES))
 def test_random_expression_trees_match_finite_differences(tree: Any, xs: list[float]) -> None:
     kinks: list[float] = []

@@ -33,17 +33,14 @@ from .engine import Node
 from .viz_dot import Frame, Style, emit
 from .viz_graph import (
     Graph,
-    ModuleTrace,
     Twin,
-    assign_modules,
     backward_order,
     contributions,
     gradients,
     local_derivatives,
-    resolve_modules,
-    trace_modules,
     walk,
 )
+from .viz_modules import ModuleTrace, assign_modules, resolve_modules, trace_modules
 
 __all__ = [
     "to_dot",
@@ -195,7 +192,7 @@ def backprop_frames(root: Node, **options: Any) -> list[str]:
         raise ValueError("backprop_frames: the root must be a Value or Tensor that requires grad")
     options.setdefault("edge_labels", None)
     if options["edge_labels"] is None:
-        options["edge_labels"] = walk(root, 2).is_scalar and root.shape == ()
+        options["edge_labels"] = walk(root, 2).is_scalar and getattr(root, "shape", None) == ()
     options.setdefault("max_nodes", None)
     options["order"] = False
     graph, st = _build(root, **options)

@@ -13,7 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from .viz_graph import Graph, ModuleTrace, module_title
+from .viz_graph import Graph
+from .viz_modules import ModuleTrace, module_title
 
 # Heat palette: cool blue (small, vanishing) through pale yellow to red (large, exploding).
 _PALETTE = ["#3b6fb6", "#9cc6e4", "#f4f1d0", "#f6b26b", "#d7392b"]
@@ -105,7 +106,8 @@ def _data_text(n: Any) -> str:
         return ""
     with np.errstate(all="ignore"):
         f = d.astype(np.float64)
-        return f"min {num(np.nanmin(f))}  mean {num(np.nanmean(f))}  max {num(np.nanmax(f))}"
+        lo, mean, hi = float(np.nanmin(f)), float(np.nanmean(f)), float(np.nanmax(f))
+        return f"min {num(lo)}  mean {num(mean)}  max {num(hi)}"
 
 
 def _grad_text(n: Any, g: Any, prefix: str = "grad") -> str:
@@ -210,7 +212,7 @@ def _text_color(fill: str) -> str:
 
 def _node_fields(graph: Graph, i: int, st: Style) -> tuple[list[str], str | None, bool]:
     """Record fields of value node i, its heat magnitude source, and whether its grad is 0."""
-    n = graph.nodes[i]
+    n: Any = graph.nodes[i]
     fields: list[str] = []
     if i in st.steps and st.frame is None:
         fields.append(f"step {st.steps[i]}")

@@ -872,7 +872,11 @@ def _to_tensor(x: Any, like: Tensor) -> Tensor:
                                                    else like._data.dtype)
         if kind == "b":
             dt = _default_dtype if isinstance(x, float) else np.dtype(np.int64)
-        return Tensor._wrap(np.asarray(x, dtype=dt))
+        try:
+            return Tensor._wrap(np.asarray(x, dtype=dt))
+        except OverflowError:
+            raise ValueError(f"Tensor arithmetic: {x!r:.40} does not fit the tensor's dtype "
+                             f"{dt}") from None
     if isinstance(x, Node):
         raise TypeError(f"cannot combine a Tensor with a {type(x).__name__}; Value and Tensor "
                         "are separate front-ends (use Tensor(v.data) to convert)")

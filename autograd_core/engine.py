@@ -641,12 +641,15 @@ def _run_backward(roots: Sequence[Node], seeds: Sequence[Node], retain_graph: bo
     order = _toposort(roots)
     raw = not create_graph
     grads: dict[int, Any] = {}
+    # Gradient arrays that must not become a `.grad` as they are (handed out already in this
+    # pass, or the caller's own seeds): `_accumulate_raw` copies them first.
+    stored: set[int] = set()
     for r, s in zip(roots, seeds):
         k = id(r)
         s = s.data if raw else s  # type: ignore[attr-defined]
+        stored.add(id(s))
         grads[k] = s if k not in grads else grads[k] + s
     captured: dict[int, Any] = {}
-    stored: set[int] = set()  # gradient arrays already handed to a `.grad` in this pass
     pending: dict[int, list[Any]] | None = None  # multi-output functions wait for all outputs
     pop = grads.pop
     prev = _mode.enabled

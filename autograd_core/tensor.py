@@ -289,9 +289,12 @@ class Tensor(Node):
                     f"shape {self.shape}. Pass gradient= (same shape), or reduce it first "
                     "(e.g. .sum() or .mean()).")
             return Tensor._wrap(np.ones(self.shape, dtype=self.dtype))
-        # A copy: the seed may end up as a leaf's .grad, which must not alias the user's array.
-        g = Tensor._wrap(np.array(gradient._data if isinstance(gradient, Tensor) else
-                                  _as_array(gradient, None, "backward gradient"), copy=True))
+        if isinstance(gradient, Tensor):
+            # Kept as given: with create_graph=True a gradient that requires grad stays in the
+            # graph; the engine copies a raw seed before it could become a leaf's `.grad`.
+            g = gradient
+        else:
+            g = Tensor._wrap(_as_array(gradient, None, "backward gradient"))
         if g.shape != self.shape:
             raise RuntimeError(f"backward: gradient has shape {g.shape} but the output has "
                                f"shape {self.shape}")
@@ -459,12 +462,23 @@ class Tensor(Node):
 
     def fill_(self, value: Any) -> Tensor:
         """Fill with `value`, in place."""
-        return self._inplace("fill_", lambda t: t * 0 + value)
+        if isinstance(value, Tensor) and value.size != 1:
+            raise ValueError(f"fill_: the value must be a number or a one-element tensor, got "
+                             f"shape {value.shape}")
+        return self._overwrite("fill_", _to_tensor(value, self).reshape(()))
 
     def copy_(self, src: Any) -> Tensor:
         """Copy `src` (broadcast to this shape) into this tensor, in place."""
         src_t = _to_tensor(src, self)
-        return self._inplace("copy_", lambda t: t * 0 + src_t)
+        if not _reducible(self.shape, src_t.shape):
+            raise ValueError(f"copy_: a source of shape {src_t.shape} cannot be broadcast to "
+                             f"the destination's shape {self.shape}")
+        return self._overwrite("copy_", src_t)
+
+    def _overwrite(self, op: str, value: Tensor) -> Tensor:
+        # A `where` that picks `value` everywhere: `t * 0 + value` would turn an inf in the old
+        # data into NaN, while this keeps the old value in the graph with a zero gradient.
+        return self._inplace(op, lambda t: where(np.ones(t.shape, dtype=bool), value, t))
 
     def __setitem__(self, index: Any, value: Any) -> None:
         idx = _raw_index(index)

@@ -271,8 +271,6 @@ def test_gradgradcheck_catches_a_backward_that_is_not_differentiable() -> None:
     assert "the gradient w.r.t. input 0 ('x')" in msg and "missing gradient" in msg
 
 
-@pytest.mark.xfail(strict=True, reason="core bug: grad(create_graph=True) copies grad_outputs "
-                   "(Tensor._seed_grad), cutting them out of the graph")
 def test_core_grad_outputs_stay_in_the_graph() -> None:
     x, v = t64(3), t64(3, seed=1)
     (gx,) = ag.grad(x * x, [x], grad_outputs=[v], create_graph=True)

@@ -161,8 +161,6 @@ def test_init_does_not_record_and_bumps_version():
         init.zeros_(Tensor(np.ones(2, dtype=np.int64)))
 
 
-@pytest.mark.xfail(strict=True, reason="core bug: Tensor.fill_/copy_ compute `t * 0 + value`, "
-                   "so an inf or NaN already in the tensor turns into NaN (nn.init avoids them)")
 def test_core_fill_overwrites_inf():
     t = Tensor(np.array([np.inf, np.nan, 1.0]))
     with np.errstate(invalid="ignore"):

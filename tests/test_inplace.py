@@ -167,6 +167,19 @@ def test_a_tensor_used_then_rebased_is_an_error_not_a_wrong_gradient() -> None:
         c.sum().backward()
 
 
+def test_the_documented_idiom_write_into_a_clone_read_the_original() -> None:
+    a = leaf()
+    x = a * 1.0
+    with pytest.raises(RuntimeError, match="in-place"):
+        x[0] = x[1] * 5.0  # x[1] used x before x was written
+        x.sum().backward()
+    x = a * 1.0
+    y = x.clone()
+    y[0] = x[1] * 5.0  # the README's fix
+    y.sum().backward()
+    np.testing.assert_allclose(a.grad.data, [0.0, 6.0, 1.0])
+
+
 def test_x_mul_x_in_place_is_an_error_not_a_wrong_gradient() -> None:
     a = leaf()
     b = a * 1.0

@@ -1,0 +1,64 @@
+"""Every example runs as a script in --fast mode, prints what it shows and saves its pictures."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = sorted(p for p in (ROOT / "examples").glob("*.py") if not p.name.startswith("_"))
+HAVE_MPL = importlib.util.find_spec("matplotlib") is not None
+HAVE_SKLEARN = importlib.util.find_spec("sklearn") is not None
+
+# The pictures each example must write (matplotlib ones; graph drawings are checked apart).
+PICTURES = {
+    "activations": ["activations.png", "activations_steps.png"],
+    "digits": ["digits.png"] if HAVE_SKLEARN else [],
+    "forward_backward": [],
+    "initializers": ["init_histograms.png", "init_depth.png"],
+    "softmax": ["softmax.png", "softmax_temperature.png"],
+    "training_steps": ["training_steps.png"],
+    "vanishing_gradients": ["vanishing_gradients.png", "gradient_clipping.png"],
+}
+GRAPHS = {"forward_backward": "forward_backward", "vanishing_gradients": "vanishing_heat"}
+
+
+def test_every_lecture_example_is_present():
+    assert {p.stem for p in EXAMPLES} == set(PICTURES)
+
+
+@pytest.mark.parametrize("script", EXAMPLES, ids=lambda p: p.stem)
+def test_example_runs_fast_and_saves_its_pictures(script, tmp_path):
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    t0 = time.perf_counter()
+    r = subprocess.run([sys.executable, str(script), "--fast", "--out", str(tmp_path)],
+                       cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    elapsed = time.perf_counter() - t0
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert len(r.stdout.splitlines()) >= 3  # it prints what it shows
+    assert elapsed < 30, f"{script.name} --fast took {elapsed:.1f} s"
+    if HAVE_MPL:
+        for name in PICTURES[script.stem]:
+            png = tmp_path / name
+            assert png.exists(), f"{script.name} did not write {name}"
+            assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    if script.stem in GRAPHS:
+        drawn = [tmp_path / (GRAPHS[script.stem] + s) for s in (".svg", ".dot")]
+        assert any(p.exists() for p in drawn), r.stdout
+
+
+def test_softmax_example_gradient_matches_p_minus_onehot(tmp_path):
+    r = subprocess.run([sys.executable, str(ROOT / "examples" / "softmax.py"), "--fast", "--out",
+                        str(tmp_path)], env={**os.environ, "PYTHONPATH": str(ROOT)},
+                       capture_output=True, text=True, timeout=60)
+    lines = {ln.split(":")[0].strip(): ln.split(":", 1)[1] for ln in r.stdout.splitlines()
+             if ln.startswith(("d loss", "p - onehot"))}
+    engine = lines["d loss / d scores (engine)"]
+    formula = lines["p - onehot(dog) (by formula)"]
+    assert engine.split() == formula.split()

@@ -173,6 +173,7 @@ def test_the_documented_idiom_write_into_a_clone_read_the_original() -> None:
     with pytest.raises(RuntimeError, match="in-place"):
         x[0] = x[1] * 5.0  # x[1] used x before x was written
         x.sum().backward()
+    a = leaf()  # a fresh leaf: the failed pass may have accumulated part of a gradient
     x = a * 1.0
     y = x.clone()
     y[0] = x[1] * 5.0  # the README's fix

@@ -246,6 +246,8 @@ def write_index(out: Path, results: Sequence[StageResult]) -> Path:
             elif f.suffix == ".html":
                 parts.append(f"<p><a href='{rel}'>{rel}</a>: step through the backward pass "
                              "one node at a time.</p>")
+                parts.append(f"<iframe src='{rel}' title='{rel}' style='width:100%;"
+                             "height:520px;border:1px solid #ddd'></iframe>")
             else:
                 parts.append(f"<p><a href='{rel}'>{rel}</a> (graph source: "
                              f"{html.escape(INSTALL_GRAPHVIZ)})</p>")

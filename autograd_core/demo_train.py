@@ -132,6 +132,7 @@ def _as_dict(history: Any) -> dict[str, list[float]]:
 
 def train_command(config: TrainConfig, checkpoint: str, progress: bool = True) -> int:
     """`autograd-core train`: train, print per-epoch metrics, save the model; returns 0."""
+    _check_install()
     import nn
 
     data = load_data(config.dataset, config.samples, config.seed)
@@ -293,8 +294,19 @@ def demo_moons(out: Path, result: Any, fast: bool = False, progress: bool = True
         result.status = "partial"
 
 
+def _check_install() -> None:
+    """Fail clearly when `nn` resolves to an empty namespace (an install older than nn/)."""
+    import nn
+
+    if getattr(nn, "__file__", None) is None:
+        raise ImportError("the package 'nn' imports as an empty namespace: the installed "
+                          "autograd-core predates nn/__init__.py; reinstall it "
+                          "(pip install -e . in the checkout)")
+
+
 def _missing_pieces() -> list[str]:
     """The library pieces the training stage needs that this checkout does not have yet."""
+    _check_install()
     import nn
     import optim
 

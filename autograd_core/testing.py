@@ -58,8 +58,11 @@ def broadcastable_shapes(num_shapes: int = 2, *, base_shape: tuple[int, ...] = (
 
 
 def index_expressions(shape: tuple[int, ...]) -> Any:
-    """A strategy for valid index expressions into an array of `shape`: ints, slices with
-    steps, None, Ellipsis, integer arrays (repeats included), boolean masks and mixes."""
+    """A strategy for valid index expressions into an array of `shape`.
+
+    It draws ints, slices with steps, None, Ellipsis, integer arrays (repeats included),
+    boolean masks and mixes of these.
+    """
     st, hnp = _hypothesis()
     shape = tuple(shape)
     options = [hnp.basic_indices(shape, min_dims=0, allow_newaxis=True, allow_ellipsis=True)]

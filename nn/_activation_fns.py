@@ -153,8 +153,10 @@ def relu(x: Any) -> Tensor:
 
 
 def leaky_relu(x: Any, negative_slope: float = 0.1) -> Tensor:
-    """max(slope x, x): the lecture's slope 0.1 by default (PyTorch's default is 0.01);
-    derivative 1 for x > 0, `negative_slope` for x <= 0."""
+    """Leaky ReLU: max(slope x, x), with the lecture's slope 0.1 by default.
+
+    PyTorch's default slope is 0.01. Derivative 1 for x > 0, `negative_slope` for x <= 0.
+    """
     x = _t(x, "leaky_relu")
     return where(x.data > 0, x, x * negative_slope)
 
@@ -179,8 +181,10 @@ def erf(x: Any) -> Tensor:
 
 
 def gelu(x: Any, approximate: str = "none") -> Tensor:
-    """x * Phi(x) with Phi the standard normal CDF (exact erf form); approximate="tanh" gives
-    0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))."""
+    """GELU: x * Phi(x), with Phi the standard normal CDF (the exact erf form).
+
+    approximate="tanh" gives 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))).
+    """
     x = _t(x, "gelu")
     if approximate == "none":
         return x * 0.5 * (1.0 + _Erf.apply(x * (1.0 / math.sqrt(2.0))))
@@ -203,8 +207,10 @@ def softsign(x: Any) -> Tensor:
 
 
 def softplus(x: Any, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
-    """(1/beta) log(1 + e^(beta x)), and x itself where beta x > threshold (PyTorch);
-    derivative sigmoid(beta x)."""
+    """Softplus: (1/beta) log(1 + e^(beta x)), and x itself where beta x > threshold.
+
+    The threshold follows PyTorch. Derivative sigmoid(beta x).
+    """
     if beta <= 0:
         raise ValueError(f"softplus: beta must be positive, got {beta}")
     return _Softplus.apply(_t(x, "softplus"), float(beta), float(threshold))
@@ -256,8 +262,10 @@ def hard_sigmoid(x: Any) -> Tensor:
 
 
 def piecewise_linear(x: Any, a: float = 0.0, b: float = 1.0) -> Tensor:
-    """The lecture's ramp: 0 for x <= a, (x - a)/(b - a) between, 1 for x >= b;
-    derivative 1/(b - a) strictly inside, 0 at and beyond the kinks."""
+    """The lecture's ramp: 0 for x <= a, (x - a)/(b - a) between, 1 for x >= b.
+
+    Derivative 1/(b - a) strictly inside, 0 at and beyond the kinks.
+    """
     if not a < b:
         raise ValueError(f"piecewise_linear: need a < b, got a={a}, b={b}")
     x = _t(x, "piecewise_linear")
@@ -267,23 +275,31 @@ def piecewise_linear(x: Any, a: float = 0.0, b: float = 1.0) -> Tensor:
 # ---------------------------------------------------------------- steps
 
 def unit_step(x: Any, ste: Any = False, beta: float = 4.0) -> Tensor:
-    """Heaviside step: 1 for x >= 0, else 0. Gradient 0 (true, a.e.); `ste=True` gives 1,
-    `ste="sigmoid"` gives beta * s(beta x)(1 - s(beta x)) (a surrogate, not the derivative)."""
+    """Heaviside step: 1 for x >= 0, else 0.
+
+    Gradient 0 (true, a.e.); `ste=True` gives 1, `ste="sigmoid"` gives
+    beta * s(beta x)(1 - s(beta x)) (a surrogate, not the derivative).
+    """
     x = _t(x, "unit_step")
     return _step_out(x, np.heaviside(x.data, 1.0), ste, "sigmoid", beta, "unit_step")
 
 
 def sign(x: Any, ste: Any = False, beta: float = 2.0) -> Tensor:
-    """-1, 0 or +1. Gradient 0 (true, a.e.); `ste=True` gives 1, `ste="sigmoid"` gives the
-    slope of tanh(beta x), beta (1 - tanh^2(beta x)) (a surrogate, not the derivative)."""
+    """Sign: -1, 0 or +1.
+
+    Gradient 0 (true, a.e.); `ste=True` gives 1, `ste="sigmoid"` gives the slope of
+    tanh(beta x), beta (1 - tanh^2(beta x)) (a surrogate, not the derivative).
+    """
     x = _t(x, "sign")
     return _step_out(x, np.sign(x.data), ste, "tanh", beta, "sign")
 
 
 def staircase(x: Any, steps: float = 1.0, ste: Any = False, beta: float = 4.0) -> Tensor:
-    """A quantizer: steps * floor(x / steps), i.e. a stair whose treads are `steps` wide.
+    """A quantizer: steps * floor(x / steps), a stair whose treads are `steps` wide.
+
     Gradient 0 (true, a.e.); `ste=True` gives 1 (the straight-through estimator of
-    quantized training); `ste="sigmoid"` puts a sigmoid-slope bump at each jump."""
+    quantized training); `ste="sigmoid"` puts a sigmoid-slope bump at each jump.
+    """
     if not steps > 0:
         raise ValueError(f"staircase: the step width must be positive, got {steps}")
     x = _t(x, "staircase")

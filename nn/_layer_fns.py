@@ -39,8 +39,11 @@ def linear(x: Any, weight: Tensor, bias: Tensor | None = None) -> Tensor:
 
 
 def maxout(x: Any, pieces: int, axis: int = -1) -> Tensor:
-    """Max over groups of `pieces` consecutive entries along `axis` (the size shrinks by
-    `pieces`). The gradient goes only to the winning entry (the first one on ties)."""
+    """Max over groups of `pieces` consecutive entries along `axis`.
+
+    The size of `axis` shrinks by a factor `pieces`. The gradient goes only to the winning
+    entry (the first one on ties).
+    """
     x = as_tensor(x, None, "maxout")
     if x.ndim == 0:
         raise ValueError("maxout: needs at least one axis")
@@ -59,8 +62,11 @@ def maxout(x: Any, pieces: int, axis: int = -1) -> Tensor:
 
 def dropout(x: Any, p: float = 0.5, training: bool = True,
             rng: np.random.Generator | None = None) -> Tensor:
-    """Inverted dropout: zero each entry with probability p and scale the rest by 1/(1-p),
-    so that nothing changes at evaluation time (training=False returns x)."""
+    """Inverted dropout: zero each entry with probability p, scale the rest by 1/(1-p).
+
+    The scaling keeps the expectation, so nothing changes at evaluation time
+    (training=False returns x).
+    """
     if not 0.0 <= p <= 1.0:
         raise ValueError(f"dropout: probability p must be in [0, 1], got {p}")
     x = as_tensor(x, None, "dropout")
@@ -122,8 +128,10 @@ def batch_norm(x: Any, running_mean: Tensor | None, running_var: Tensor | None,
 
 def layer_norm(x: Any, normalized_shape: tuple[int, ...], weight: Tensor | None = None,
                bias: Tensor | None = None, eps: float = 1e-5) -> Tensor:
-    """Normalize over the last len(normalized_shape) axes with the biased variance, then
-    scale by `weight` and shift by `bias`."""
+    """Normalize over the last len(normalized_shape) axes, then scale and shift.
+
+    The variance is the biased one (PyTorch); `weight` scales and `bias` shifts.
+    """
     x = as_tensor(x, weight, "layer_norm")
     k = len(normalized_shape)
     if tuple(x.shape[x.ndim - k:]) != tuple(normalized_shape) or x.ndim < k:
@@ -158,8 +166,10 @@ def _indices(idx: Any, n: int, op: str) -> np.ndarray:
 
 
 def embedding(idx: Any, weight: Tensor, padding_idx: int | None = None) -> Tensor:
-    """Rows of `weight` picked by integer `idx` (any shape): output shape idx.shape + (dim,).
-    The row at `padding_idx` gets no gradient."""
+    """Rows of `weight` picked by integer `idx` (any shape): shape idx.shape + (dim,).
+
+    The row at `padding_idx` gets no gradient.
+    """
     arr = _indices(idx, weight.shape[0], "embedding")
     out = weight[arr]
     if padding_idx is not None and weight.requires_grad:

@@ -79,8 +79,11 @@ def _weighted(loss: Tensor, weight: Any) -> Tensor:
 
 def binary_cross_entropy(input: Any, target: Any, weight: Any = None,
                          reduction: str = "mean") -> Tensor:
-    """l_i = -w_i [y_i log p_i + (1 - y_i) log(1 - p_i)] for probabilities p in [0, 1];
-    the logs are clamped at -100 (PyTorch), so p = 0 or 1 gives a finite loss."""
+    """Binary cross-entropy on probabilities p in [0, 1].
+
+    l_i = -w_i [y_i log p_i + (1 - y_i) log(1 - p_i)]; the logs are clamped at -100
+    (PyTorch), so p = 0 or 1 gives a finite loss.
+    """
     p, y = _pair(input, target, "binary_cross_entropy")
     d = p.data
     if np.any((d < 0) | (d > 1)):
@@ -96,8 +99,11 @@ def binary_cross_entropy(input: Any, target: Any, weight: Any = None,
 def binary_cross_entropy_with_logits(input: Any, target: Any, weight: Any = None,
                                      reduction: str = "mean", pos_weight: Any = None
                                      ) -> Tensor:
-    """BCE on logits z: l_i = -w_i [c y_i log s(z_i) + (1 - y_i) log(1 - s(z_i))], with
-    c = pos_weight, computed as (1 - y) z + (1 + (c - 1) y) softplus(-z), stable for any z."""
+    """Binary cross-entropy on logits z, stable for any z.
+
+    l_i = -w_i [c y_i log s(z_i) + (1 - y_i) log(1 - s(z_i))] with c = pos_weight,
+    computed as (1 - y) z + (1 + (c - 1) y) softplus(-z).
+    """
     z, y = _pair(input, target, "binary_cross_entropy_with_logits")
     sp = _softplus(-z)  # -log s(z)
     if pos_weight is None:
@@ -185,16 +191,20 @@ def _nll_rows(logp: Tensor, target: Any, weight: Any, ignore_index: int, reducti
 
 def nll_loss(input: Any, target: Any, weight: Any = None, ignore_index: int = -100,
              reduction: str = "mean") -> Tensor:
-    """l_i = -w[y_i] * input[i, y_i] for log-probabilities `input` (N, C) or (N, C, d...);
-    "mean" divides by the sum of the targets' weights (PyTorch)."""
+    """Negative log-likelihood: l_i = -w[y_i] * input[i, y_i] for log-probabilities.
+
+    `input` is (N, C) or (N, C, d...); "mean" divides by the sum of the targets' weights
+    (PyTorch).
+    """
     x = as_tensor(input, None, "nll_loss")
     return _nll_rows(x, target, weight, ignore_index, reduction, "nll_loss")
 
 
 def cross_entropy(input: Any, target: Any, weight: Any = None, ignore_index: int = -100,
                   reduction: str = "mean", label_smoothing: float = 0.0) -> Tensor:
-    """Softmax cross-entropy on logits (N, C) (class axis 1, as PyTorch; also (C,) or
-    (N, C, d...)): l_i = -w[y_i] log softmax(x_i)[y_i].
+    """Softmax cross-entropy on logits: l_i = -w[y_i] log softmax(x_i)[y_i].
+
+    Logits are (N, C) with the class axis 1, as PyTorch; also (C,) or (N, C, d...).
 
     `target` holds class indices (an integer array or Tensor, or floats with whole values),
     or class probabilities with the input's shape. With label smoothing e the target is
@@ -244,9 +254,12 @@ def hinge_loss(input: Any, target: Any, margin: float = 1.0, reduction: str = "m
 
 def kl_div(input: Any, target: Any, reduction: str = "mean", log_target: bool = False
            ) -> Tensor:
-    """KL(target || q) pointwise, for log-probabilities `input` = log q (PyTorch's argument
-    order): l = y (log y - input), taken as 0 where y = 0. "batchmean" divides the sum by
-    the batch size (the true KL divergence); "mean" divides by the number of elements."""
+    """Pointwise KL(target || q) for log-probabilities `input` = log q.
+
+    PyTorch's argument order: l = y (log y - input), taken as 0 where y = 0. "batchmean"
+    divides the sum by the batch size (the true KL divergence); "mean" divides by the
+    number of elements.
+    """
     x, y = _pair(input, target, "kl_div")
     if log_target:
         loss = y.exp() * (y - x)

@@ -28,6 +28,7 @@ class _Activation(Module):
         return type(self)._fn(x, **{k: getattr(self, k) for k in self._args})
 
     def extra_repr(self) -> str:
+        """The constructor arguments, shown inside the module's repr."""
         return ", ".join(f"{k}={getattr(self, k)!r}" for k in self._args)
 
 
@@ -198,8 +199,10 @@ class PiecewiseLinear(_Activation):
 
 
 class MaxoutActivation(_Activation):
-    """Max over groups of `pieces` consecutive features (for a layer with its own weights,
-    use nn.Maxout)."""
+    """Max over groups of `pieces` consecutive features.
+
+    For a layer with its own weights, use nn.Maxout.
+    """
 
     _fn = staticmethod(A.maxout)
     _args = ("pieces", "axis")

@@ -65,9 +65,11 @@ def calculate_fan_in_and_fan_out(shape: Any) -> tuple[int, int]:
 
 
 def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
-    """The gain that keeps activations' variance steady through `nonlinearity` (PyTorch's table:
-    linear/sigmoid 1, tanh 5/3, relu sqrt(2), leaky_relu sqrt(2/(1+slope^2)) with slope 0.01
-    unless given, selu 3/4)."""
+    """The gain that keeps activations' variance steady through `nonlinearity`.
+
+    PyTorch's table: linear/sigmoid 1, tanh 5/3, relu sqrt(2), leaky_relu
+    sqrt(2/(1+slope^2)) with slope 0.01 unless given, selu 3/4.
+    """
     linear = ("linear", "identity", "sigmoid", "conv1d", "conv2d", "conv3d",
               "conv_transpose1d", "conv_transpose2d", "conv_transpose3d")
     if nonlinearity in linear:
@@ -117,8 +119,10 @@ def _truncated(shape: tuple[int, ...], std: float, rng: np.random.Generator) -> 
 
 def trunc_normal_(t: Array, mean: float = 0.0, std: float = 1.0,
                   rng: np.random.Generator | None = None) -> Array:
-    """Fill with N(mean, std) redrawn outside mean +- 2 std (Keras's TruncatedNormal; the
-    result's std is about 0.88 * std)."""
+    """Fill with N(mean, std) redrawn outside mean +- 2 std (Keras's TruncatedNormal).
+
+    The result's std is about 0.88 * std.
+    """
     return _fill(t, mean + _truncated(np.shape(t), std, default_rng(rng)))
 
 
@@ -189,8 +193,10 @@ def glorot_normal_(t: Array, gain: float = 1.0, truncated: bool = False,
 def he_uniform_(t: Array, a: float = 0.0, mode: str = "fan_in",
                 nonlinearity: str = "leaky_relu",
                 rng: np.random.Generator | None = None) -> Array:
-    """He/Kaiming uniform: U(-L, L), L = gain * sqrt(3 / fan) = sqrt(6 / fan) for ReLU
-    (gain = calculate_gain(nonlinearity, a), sqrt(2) by default)."""
+    """He/Kaiming uniform: U(-L, L), L = gain * sqrt(3 / fan) = sqrt(6 / fan) for ReLU.
+
+    gain = calculate_gain(nonlinearity, a), sqrt(2) by default.
+    """
     gain = calculate_gain(nonlinearity, a)
     return _scaled(t, gain ** 2 / max(1, _fan(t, mode)), "uniform", False, rng)
 
@@ -210,8 +216,10 @@ kaiming_normal_ = he_normal_
 
 
 def orthogonal_(t: Array, gain: float = 1.0, rng: np.random.Generator | None = None) -> Array:
-    """A (semi-)orthogonal matrix times `gain` (Saxe et al.): rows or columns orthonormal;
-    shapes beyond 2-D are flattened to (shape[0], rest)."""
+    """A (semi-)orthogonal matrix times `gain` (Saxe et al.): rows or columns orthonormal.
+
+    Shapes beyond 2-D are flattened to (shape[0], rest).
+    """
     shape = np.shape(t)
     if len(shape) < 2:
         raise ValueError(f"orthogonal_: needs at least 2 dimensions, got shape {shape}")

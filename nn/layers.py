@@ -86,6 +86,7 @@ class Linear(Module):
         return linear(x, self.weight, self.bias)
 
     def extra_repr(self) -> str:
+        """The constructor arguments, shown inside the module's repr."""
         return (f"in_features={self.in_features}, out_features={self.out_features}, "
                 f"bias={self.bias is not None}")
 
@@ -115,13 +116,16 @@ class Maxout(Module):
         return maxout(linear(x, self.weight, self.bias), self.pieces, axis=-1)
 
     def extra_repr(self) -> str:
+        """The constructor arguments, shown inside the module's repr."""
         return (f"in_features={self.in_features}, out_features={self.out_features}, "
                 f"pieces={self.pieces}")
 
 
 class Dropout(Module):
-    """Inverted dropout: in training zero each entry with probability p and scale the rest by
-    1/(1-p); in eval mode pass the input through unchanged."""
+    """Inverted dropout: in training, zero entries with probability p, scale the rest by 1/(1-p).
+
+    In eval mode the input passes through unchanged.
+    """
 
     def __init__(self, p: float = 0.5, rng: np.random.Generator | None = None) -> None:
         super().__init__()
@@ -135,6 +139,7 @@ class Dropout(Module):
         return dropout(x, self.p, self.training, default_rng(self.rng))
 
     def extra_repr(self) -> str:
+        """The constructor arguments, shown inside the module's repr."""
         return f"p={self.p}"
 
 
@@ -183,6 +188,7 @@ class BatchNorm1d(Module):
         return y
 
     def extra_repr(self) -> str:
+        """The constructor arguments, shown inside the module's repr."""
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
                 f"affine={self.affine}, track_running_stats={self.track_running_stats}")
 
@@ -212,6 +218,7 @@ class LayerNorm(Module):
         return layer_norm(x, self.normalized_shape, self.weight, self.bias, self.eps)
 
     def extra_repr(self) -> str:
+        """The constructor arguments, shown inside the module's repr."""
         return (f"{self.normalized_shape}, eps={self.eps}, "
                 f"elementwise_affine={self.elementwise_affine}")
 
@@ -229,6 +236,7 @@ class Flatten(Module):
         return x.flatten(self.start_axis)
 
     def extra_repr(self) -> str:
+        """The constructor arguments, shown inside the module's repr."""
         return f"start_axis={self.start_axis}"
 
 
@@ -244,9 +252,11 @@ class Identity(Module):
 
 
 class Embedding(Module):
-    """A lookup table: integer indices -> rows of `weight` (num_embeddings, embedding_dim),
-    initialized N(0, 1) as in PyTorch. The row `padding_idx` starts at zero and gets no
-    gradient."""
+    """A lookup table: integer indices -> rows of `weight` (num_embeddings, embedding_dim).
+
+    `weight` is initialized N(0, 1) as in PyTorch. The row `padding_idx` starts at zero and
+    gets no gradient.
+    """
 
     def __init__(self, num_embeddings: int, embedding_dim: int, padding_idx: int | None = None,
                  rng: np.random.Generator | None = None) -> None:
@@ -268,5 +278,6 @@ class Embedding(Module):
         return embedding(idx, self.weight, self.padding_idx)
 
     def extra_repr(self) -> str:
+        """The constructor arguments, shown inside the module's repr."""
         pad = f", padding_idx={self.padding_idx}" if self.padding_idx is not None else ""
         return f"{self.num_embeddings}, {self.embedding_dim}{pad}"

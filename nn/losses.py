@@ -26,6 +26,7 @@ class _Loss(Module):
         self.reduction = reduction
 
     def extra_repr(self) -> str:
+        """The reduction, shown inside the module's repr."""
         return f"reduction={self.reduction!r}"
 
 

@@ -68,8 +68,11 @@ _NOT_INIT = ("cannot assign {what} before Module.__init__() was called: add "
 
 
 class Module:
-    """Base class of every layer and model: subclass it, assign parts in `__init__`, define
-    `forward`. Calling the module runs `forward` (and any forward hooks)."""
+    """Base class of every layer and model.
+
+    Subclass it, assign parts in `__init__`, define `forward`. Calling the module runs
+    `forward` (and any forward hooks).
+    """
 
     training: bool
 
@@ -146,8 +149,10 @@ class Module:
         object.__setattr__(self, name, param)
 
     def register_buffer(self, name: str, tensor: Any, persistent: bool = True) -> None:
-        """Add state that is not learned (running statistics); it is saved in `state_dict`
-        unless `persistent=False`."""
+        """Add state that is not learned (running statistics, say) under `name`.
+
+        It is saved in `state_dict` unless `persistent=False`.
+        """
         if "_buffers" not in self.__dict__:
             raise AttributeError(_NOT_INIT.format(what="buffers", cls=type(self).__name__))
         if tensor is not None and not isinstance(tensor, Tensor):
@@ -197,16 +202,22 @@ class Module:
 
     def register_forward_hook(self, hook: Callable[[Module, tuple[Any, ...], Any], Any]
                               ) -> RemovableHandle:
-        """Call `hook(module, inputs, output)` after each forward; a non-None return replaces
-        the output. Returns a handle whose `.remove()` unregisters it."""
+        """Call `hook(module, inputs, output)` after each forward.
+
+        A non-None return replaces the output. Returns a handle whose `.remove()` unregisters
+        the hook.
+        """
         handle = RemovableHandle(self._forward_hooks)
         self._forward_hooks[handle.id] = hook
         return handle
 
     def register_forward_pre_hook(self, hook: Callable[[Module, tuple[Any, ...]], Any]
                                   ) -> RemovableHandle:
-        """Call `hook(module, inputs)` before each forward; a non-None return replaces the
-        inputs. Returns a handle whose `.remove()` unregisters it."""
+        """Call `hook(module, inputs)` before each forward.
+
+        A non-None return replaces the inputs. Returns a handle whose `.remove()` unregisters
+        the hook.
+        """
         handle = RemovableHandle(self._forward_pre_hooks)
         self._forward_pre_hooks[handle.id] = hook
         return handle

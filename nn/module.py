@@ -91,17 +91,14 @@ class Module:
         d = self.__dict__
         params = d.get("_parameters")
         if isinstance(value, Parameter):
-            if params is None:
-                raise AttributeError(_NOT_INIT.format(what="parameters", cls=type(self).__name__))
-            self._forget(name)
-            params[name] = value
-        elif isinstance(value, Module):
-            if params is None:
-                raise AttributeError(_NOT_INIT.format(what="submodules",
-                                                      cls=type(self).__name__))
-            self._forget(name)
-            d["_modules"][name] = value
-        elif params is not None and name in params:
+            self._require_init("_parameters", "parameters")
+            self._register("_parameters", name, value)
+            return
+        if isinstance(value, Module):
+            self._require_init("_modules", "submodules")
+            self._register("_modules", name, value)
+            return
+        if params is not None and name in params:
             if value is not None:
                 raise TypeError(f"cannot assign a {type(value).__name__} to {name!r}, which is a "
                                 "Parameter of this module: wrap it in nn.Parameter(...) (or "
@@ -123,6 +120,17 @@ class Module:
             self._forget(name)
         object.__delattr__(self, name)
 
+    def _require_init(self, table: str, what: str) -> None:
+        # Assigning before super().__init__() would lose the registration: say so.
+        if table not in self.__dict__:
+            raise AttributeError(_NOT_INIT.format(what=what, cls=type(self).__name__))
+
+    def _register(self, table: str, name: str, value: Any) -> None:
+        """Register `value` under `name` in `table`, dropping any other role the name had."""
+        self._forget(name)
+        self.__dict__[table][name] = value
+        object.__setattr__(self, name, value)
+
     def _forget(self, name: str) -> None:
         d = self.__dict__
         d["_parameters"].pop(name, None)
@@ -139,40 +147,31 @@ class Module:
 
     def register_parameter(self, name: str, param: Parameter | None) -> None:
         """Add a parameter under `name` (None reserves the name, as for a missing bias)."""
-        if "_parameters" not in self.__dict__:
-            raise AttributeError(_NOT_INIT.format(what="parameters", cls=type(self).__name__))
+        self._require_init("_parameters", "parameters")
         if param is not None and not isinstance(param, Parameter):
             raise TypeError(f"register_parameter({name!r}): expected an nn.Parameter or None, "
                             f"got {type(param).__name__}")
-        self._forget(name)
-        self._parameters[name] = param
-        object.__setattr__(self, name, param)
+        self._register("_parameters", name, param)
 
     def register_buffer(self, name: str, tensor: Any, persistent: bool = True) -> None:
         """Add state that is not learned (running statistics, say) under `name`.
 
         It is saved in `state_dict` unless `persistent=False`.
         """
-        if "_buffers" not in self.__dict__:
-            raise AttributeError(_NOT_INIT.format(what="buffers", cls=type(self).__name__))
+        self._require_init("_buffers", "buffers")
         if tensor is not None and not isinstance(tensor, Tensor):
             tensor = Tensor(np.asarray(tensor))
-        self._forget(name)
-        self._buffers[name] = tensor
+        self._register("_buffers", name, tensor)
         if not persistent:
             self._non_persistent.add(name)
-        object.__setattr__(self, name, tensor)
 
     def add_module(self, name: str, module: Module | None) -> None:
         """Add a submodule under `name`."""
-        if "_modules" not in self.__dict__:
-            raise AttributeError(_NOT_INIT.format(what="submodules", cls=type(self).__name__))
+        self._require_init("_modules", "submodules")
         if module is not None and not isinstance(module, Module):
             raise TypeError(f"add_module({name!r}): expected a Module, got "
                             f"{type(module).__name__}")
-        self._forget(name)
-        self._modules[name] = module
-        object.__setattr__(self, name, module)
+        self._register("_modules", name, module)
 
     # ---------------------------------------------------------------- calling
     def forward(self, *args: Any, **kwargs: Any) -> Any:

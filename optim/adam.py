@@ -7,21 +7,17 @@ from typing import Any
 
 import numpy as np
 
-from .optimizer import Optimizer, Params, _lerp_, _like
+from .optimizer import Optimizer, Params, _check_hyperparameters, _lerp_, _like
 
 __all__ = ["Adam", "AdamW"]
 
 
 def _check(lr: float, betas: tuple[float, float], eps: float, weight_decay: float) -> None:
-    if lr < 0.0:
-        raise ValueError(f"Invalid learning rate: {lr}")
-    if eps < 0.0:
-        raise ValueError(f"Invalid epsilon value: {eps}")
+    _check_hyperparameters(lr=lr, eps=eps)
     for i, b in enumerate(betas):
         if not 0.0 <= b < 1.0:
             raise ValueError(f"Invalid beta parameter at index {i}: {b}")
-    if weight_decay < 0.0:
-        raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+    _check_hyperparameters(weight_decay=weight_decay)
 
 
 class Adam(Optimizer):

@@ -69,6 +69,19 @@ def _check_param(p: Any, where: str) -> None:
         raise ValueError(f"{where}: this parameter's data is read-only; copy it first")
 
 
+def _check_hyperparameters(**values: float) -> None:
+    """PyTorch's constructor checks: each value must be >= 0, else "Invalid learning rate: -1".
+
+    NaN fails too (a NaN rate would silently turn every parameter into NaN).
+    """
+    for name, v in values.items():
+        if not v >= 0.0:
+            raise ValueError(f"Invalid {_LABELS.get(name, name + ' value')}: {v}")
+
+
+_LABELS = {"lr": "learning rate", "eps": "epsilon value"}
+
+
 # ---------------------------------------------------------------- the base class
 
 class _Required:

@@ -277,6 +277,15 @@ def test_param_groups_use_their_own_hyperparameters():
     (lambda p: optim.RMSprop(p, alpha=-0.1), "Invalid alpha value: -0.1"),
     (lambda p: optim.Adagrad(p, lr_decay=-1), "Invalid lr_decay value: -1"),
     (lambda p: optim.SGD([], lr=0.1), "empty parameter list"),
+    (lambda p: optim.Adagrad(p, initial_accumulator_value=-1),
+     "Invalid initial_accumulator_value value: -1"),
+    (lambda p: optim.RMSprop(p, momentum=-1), "Invalid momentum value: -1"),
+    (lambda p: optim.RMSprop(p, eps=-1), "Invalid epsilon value: -1"),
+    # A NaN rate would turn every parameter into NaN at the first step: refused up front.
+    (lambda p: optim.SGD(p, lr=float("nan")), "Invalid learning rate: nan"),
+    (lambda p: optim.Adam(p, lr=float("nan")), "Invalid learning rate: nan"),
+    (lambda p: optim.RMSprop(p, lr=float("nan")), "Invalid learning rate: nan"),
+    (lambda p: optim.Adagrad(p, lr=float("nan")), "Invalid learning rate: nan"),
 ])
 def test_validation_messages(make, msg):
     with pytest.raises(ValueError, match=msg):

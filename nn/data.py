@@ -17,6 +17,8 @@ import numpy as np
 
 from autograd_core import Tensor
 
+from ._random import default_rng
+
 __all__ = ["TensorDataset", "DataLoader", "random_split", "as_rng"]
 
 
@@ -72,6 +74,8 @@ def random_split(dataset: TensorDataset, lengths: Sequence[float],
     """Split into disjoint random parts, by counts (`[800, 200]`) or fractions (`[0.8, 0.2]`).
 
     Fractions are rounded down and the remainder goes to the parts in turn, as in PyTorch.
+    `rng` is an int seed or a numpy Generator; None draws from nn's module-level generator,
+    so `nn.manual_seed(n)` makes the split reproducible.
     """
     n = len(dataset)
     lengths = list(lengths)
@@ -85,7 +89,7 @@ def random_split(dataset: TensorDataset, lengths: Sequence[float],
     if sum(counts) != n or any(c < 0 for c in counts):
         raise ValueError(f"random_split: lengths {lengths} must be counts summing to the "
                          f"dataset's length {n}, or fractions summing to 1")
-    perm = as_rng(rng).permutation(n)
+    perm = (default_rng() if rng is None else as_rng(rng)).permutation(n)
     parts, start = [], 0
     for c in counts:
         parts.append(TensorDataset(*dataset[perm[start:start + c]]))
@@ -97,8 +101,10 @@ class DataLoader:
     """Iterate over minibatches `(xb, yb)` as Tensors (just `xb` when there are no labels).
 
     `x` may be an array, a Tensor, or a `TensorDataset` (then `y` must be None). With
-    `shuffle=True` each epoch (each `iter()`) draws a new permutation from `rng` (None, an int
-    seed, or a numpy Generator): the same seed gives the same sequence of epochs.
+    `shuffle=True` each epoch (each `iter()`) draws a new permutation from `rng` (an int seed
+    or a numpy Generator): the same seed gives the same sequence of epochs. Without `rng`
+    the permutations come from nn's module-level generator, looked up as each epoch starts
+    (like the layers'), so `nn.manual_seed(n)` makes the run reproducible.
     `len(loader)` is the number of batches per epoch; `drop_last=True` skips a final short batch.
     """
 
@@ -117,7 +123,8 @@ class DataLoader:
         self.batch_size = int(batch_size)
         self.shuffle = shuffle
         self.drop_last = drop_last
-        self.rng = as_rng(rng)
+        # None stays None: the module-level generator is read at each epoch, not frozen here.
+        self.rng = None if rng is None else as_rng(rng)
 
     def __len__(self) -> int:
         n = len(self.dataset)
@@ -125,7 +132,7 @@ class DataLoader:
 
     def __iter__(self) -> Iterator[Any]:
         n = len(self.dataset)
-        order = self.rng.permutation(n) if self.shuffle else None
+        order = default_rng(self.rng).permutation(n) if self.shuffle else None
         bs = self.batch_size
         for b in range(len(self)):
             # A contiguous slice (a view, no copy) when not shuffling.

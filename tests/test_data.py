@@ -101,3 +101,42 @@ def test_bad_arguments():
         nn.DataLoader(x, y[:5])
     with pytest.raises(TypeError, match="int seed or a numpy Generator"):
         nn.DataLoader(x, y, rng="seed")
+
+
+def _unseeded_epochs(n_epochs: int = 3) -> list[np.ndarray]:
+    x, y = _xy(50)
+    loader = nn.DataLoader(x, y, batch_size=8)  # no rng: nn's module-level generator
+    return [np.concatenate([yb.data for _, yb in loader]) for _ in range(n_epochs)]
+
+
+def test_manual_seed_makes_unseeded_shuffling_reproducible():
+    nn.manual_seed(123)
+    first = _unseeded_epochs()
+    nn.manual_seed(123)
+    second = _unseeded_epochs()
+    for a, b in zip(first, second):
+        np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(first[0], first[1])  # still a new order each epoch
+    # The draws come from the seeded stream itself, in order: epoch k is its k-th permutation.
+    stream = np.random.default_rng(123)
+    for got in first:
+        np.testing.assert_array_equal(got, stream.permutation(50))
+
+
+def test_manual_seed_after_building_the_loader_still_governs_it():
+    x, y = _xy(50)
+    nn.manual_seed(7)
+    loader = nn.DataLoader(x, y, batch_size=8)
+    nn.manual_seed(123)  # the generator is looked up when an epoch starts, as for layers
+    got = np.concatenate([yb.data for _, yb in loader])
+    np.testing.assert_array_equal(got, np.random.default_rng(123).permutation(50))
+
+
+def test_manual_seed_makes_unseeded_random_split_reproducible():
+    ds = nn.TensorDataset(*_xy(20))
+    nn.manual_seed(9)
+    a = nn.random_split(ds, [15, 5])[0].arrays[1]
+    nn.manual_seed(9)
+    b = nn.random_split(ds, [15, 5])[0].arrays[1]
+    np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(a, np.random.default_rng(9).permutation(20)[:15])

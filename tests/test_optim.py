@@ -355,3 +355,22 @@ def test_value_model_trains():
         loss.backward()
         opt.step()
     assert math.isclose(w.data, 2.0, abs_tol=1e-2) and math.isclose(b.data, -1.0, abs_tol=1e-2)
+
+
+# PyTorch's defaults, as issue 6 lists them (torch.optim's signatures; SGD's lr is 1e-3 since
+# PyTorch 2.2). Written out here, not read from our code, so a changed default fails.
+PYTORCH_DEFAULTS = {
+    optim.SGD: dict(lr=1e-3, momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=False),
+    optim.Adam: dict(lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False),
+    optim.AdamW: dict(lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=False),
+    optim.RMSprop: dict(lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0,
+                        centered=False),
+    optim.Adagrad: dict(lr=1e-2, lr_decay=0.0, weight_decay=0.0, initial_accumulator_value=0.0,
+                        eps=1e-10),
+}
+
+
+@pytest.mark.parametrize("opt_cls", list(PYTORCH_DEFAULTS), ids=lambda c: c.__name__)
+def test_defaults_are_pytorchs(opt_cls):
+    group = opt_cls([Tensor([1.0], requires_grad=True)]).param_groups[0]
+    assert {k: group[k] for k in PYTORCH_DEFAULTS[opt_cls]} == PYTORCH_DEFAULTS[opt_cls]

@@ -651,7 +651,7 @@ def _run_backward(roots: Sequence[Node], seeds: Sequence[Node], retain_graph: bo
         grads[k] = s if k not in grads else grads[k] + s
     captured: dict[int, Any] = {}
     pending: dict[int, list[Any]] | None = None  # multi-output functions wait for all outputs
-    pop = grads.pop
+    pop, get = grads.pop, grads.get
     prev = _mode.enabled
     _mode.enabled = create_graph
     anomaly = _mode.anomaly
@@ -714,18 +714,22 @@ def _run_backward(roots: Sequence[Node], seeds: Sequence[Node], retain_graph: bo
                     "arguments without a gradient)")
             needs = fn.needs_input_grad
             if not retain_graph:
-                fn._release(node._keeps_graph)
-            for i in range(len(inputs)):
-                gx = gin[i]
-                if gx is None or not needs[i]:
-                    continue
-                x = inputs[i]
-                gx = x._fit_raw(gx, fn, i) if raw else x._fit_grad(gx, fn, i)
-                if anomaly:
-                    _check_backward(fn, i, x._wrap_grad(gx) if raw else gx, inputs)
-                k = id(x)
-                old = grads.get(k)
-                grads[k] = gx if old is None else old + gx
+                # Function._release, inlined: this loop is the hot path of every backward.
+                fn._freed = True
+                fn._saved = fn._outref = None
+                if not node._keeps_graph:
+                    fn.inputs = None
+            i = 0
+            for gx in gin:
+                if gx is not None and needs[i]:
+                    x = inputs[i]
+                    gx = x._fit_raw(gx, fn, i) if raw else x._fit_grad(gx, fn, i)
+                    if anomaly:
+                        _check_backward(fn, i, x._wrap_grad(gx) if raw else gx, inputs)
+                    k = id(x)
+                    old = get(k)
+                    grads[k] = gx if old is None else old + gx
+                i += 1
     finally:
         _mode.enabled = prev
         _mode.in_backward = was_in_backward

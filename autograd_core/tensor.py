@@ -7,6 +7,7 @@ Methods are one-liners over the primitives in `functions.py`; composites (mean, 
 from __future__ import annotations
 
 import builtins
+import math
 from collections.abc import Sequence
 from numbers import Number
 from typing import Any
@@ -510,6 +511,8 @@ class Tensor(Node):
         return fn.Sub._apply2(self, _to_tensor(other, self))
 
     def __rsub__(self, other: Any) -> Tensor:
+        if type(other) is float and self._data.dtype.kind == "f":
+            return fn.RSubScalar._apply1(self, other)
         return fn.Sub._apply2(_to_tensor(other, self), self)
 
     def __mul__(self, other: Any) -> Tensor:
@@ -915,13 +918,13 @@ def _reducible(src: tuple[int, ...], dst: tuple[int, ...]) -> bool:
 
 def _infer_shape(shape: tuple[int, ...], target: tuple[Any, ...], op: str) -> tuple[int, ...]:
     """Resolve a -1 in `target` and check the element count, with an error naming both shapes."""
-    size = int(np.prod(shape)) if shape else 1
+    size = math.prod(shape)
     try:
         dims = [int(s) for s in target]
     except (TypeError, ValueError):
         raise TypeError(f"{op}: shape entries must be integers, got {target!r}") from None
     free = [i for i, s in enumerate(dims) if s == -1]
-    known = int(np.prod([s for s in dims if s != -1])) if dims else 1
+    known = math.prod(s for s in dims if s != -1)
     bad = len(free) > 1 or any(s < -1 for s in dims)
     if not bad and free:
         bad = known == 0 or size % known != 0
@@ -937,7 +940,7 @@ def _infer_shape(shape: tuple[int, ...], target: tuple[Any, ...], op: str) -> tu
 
 def _count(shape: tuple[int, ...], axis: Any) -> int:
     if axis is None:
-        return int(np.prod(shape)) if shape else 1
+        return math.prod(shape)
     axes = axis if isinstance(axis, tuple) else (axis,)
     n = 1
     for a in axes:

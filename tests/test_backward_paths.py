@@ -49,3 +49,17 @@ def test_a_wrong_raw_backward_would_be_caught(monkeypatch: pytest.MonkeyPatch) -
     (fast,) = grad(x.exp().sum(), [x])
     (slow,) = grad(x.exp().sum(), [x], create_graph=True)
     assert not np.allclose(fast.data, slow.data)
+
+
+@pytest.mark.parametrize("f", [lambda x: 1.5 - x, lambda x: x - 1.5, lambda x: 2.5 * x,
+                               lambda x: x * 2.5, lambda x: x + 1.5, lambda x: 1.5 + x],
+                         ids=["rsub", "sub", "rmul", "mul", "add", "radd"])
+def test_python_number_fast_paths_agree_and_are_right(f: Any) -> None:
+    x = Tensor(np.array([0.5, -1.0, 2.0]), requires_grad=True)
+    (fast,) = grad((f(x) * f(x)).sum(), [x])
+    (slow,) = grad((f(x) * f(x)).sum(), [x], create_graph=True)
+    eps = 1e-6
+    numeric = [(np.sum(f(x.data + eps * e) ** 2) - np.sum(f(x.data - eps * e) ** 2)) / (2 * eps)
+               for e in np.eye(3)]
+    np.testing.assert_allclose(fast.data, slow.data, rtol=1e-12)
+    np.testing.assert_allclose(fast.data, numeric, rtol=1e-6)

@@ -1,4 +1,7 @@
-"""Drawings of the graph: DOT structure (no Graphviz needed), rendering, frames, modules, depth."""
+"""Drawings of the graph: DOT structure (no Graphviz needed), rendering, frames, depth.
+
+Module clusters are in test_viz_modules.py; the DOT reader both use is dot_reading.py.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ import xml.etree.ElementTree as ET
 
 import numpy as np
 import pytest
+from dot_reading import fields, label_of, parse, record_named
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -20,47 +24,6 @@ from autograd_core.viz import GraphvizNotFoundError
 
 HAS_DOT = shutil.which("dot") is not None
 needs_dot = pytest.mark.skipif(not HAS_DOT, reason="Graphviz `dot` program not installed")
-
-
-# ---------------------------------------------------------------- helpers: read DOT back
-
-_STMT = re.compile(r'^\s*(v\d+|f\d+|m\d+|hidden) \[(.*)\]\s*$')
-_EDGE = re.compile(r'^\s*(\S+) -> (\S+)(?: \[(.*)\])?\s*$')
-
-
-def _label(attrs: str) -> str:
-    m = re.search(r'label="((?:[^"\\]|\\.)*)"', attrs)
-    return m.group(1) if m else ""
-
-
-def parse(dot: str) -> tuple[dict[str, tuple[str, str]], list[tuple[str, str, str]]]:
-    """{id: (label, attrs)} for node statements and [(src, dst, attrs)] for edges."""
-    nodes, edges = {}, []
-    for line in dot.splitlines():
-        m = _EDGE.match(line)
-        if m:
-            edges.append((m.group(1), m.group(2), m.group(3) or ""))
-            continue
-        m = _STMT.match(line)
-        if m:
-            nodes[m.group(1)] = (_label(m.group(2)), m.group(2))
-    return nodes, edges
-
-
-def fields(label: str) -> list[str]:
-    """The fields of a record label, without braces."""
-    body = label.strip()
-    if body.startswith("{"):
-        body = body[1:-1]
-    return [f.strip() for f in re.split(r"(?<!\\)\|", body)]
-
-
-def record_named(nodes: dict[str, tuple[str, str]], name: str) -> tuple[str, list[str]]:
-    """(node id, fields) of the value record whose label field is `name`."""
-    hits = [(k, fields(lab)) for k, (lab, _) in nodes.items()
-            if k.startswith("v") and name in fields(lab)]
-    assert len(hits) == 1, f"expected one record labelled {name!r}, got {hits}"
-    return hits[0]
 
 
 def neuron() -> dict[str, Value]:
@@ -195,7 +158,7 @@ def test_edge_labels_are_local_derivatives() -> None:
     v = neuron()
     nodes, edges = parse(ag.to_dot(v["o"], edge_labels=True))
     ids = {fields(lab)[0]: k for k, (lab, _) in nodes.items() if k.startswith("v")}
-    lab = {a: _label(attr) for a, b, attr in edges if a.startswith("v")}
+    lab = {a: label_of(attr) for a, b, attr in edges if a.startswith("v")}
     t = math.tanh(v["n"].data)
     assert lab[ids["n"]] == f"× {1 - t * t:.4f}"
     assert lab[ids["x1"]] == f"× {v['w1'].data:.4f}"  # d(x1*w1)/dx1 = w1
@@ -208,7 +171,7 @@ def test_edge_labels_match_finite_differences_for_division_and_exp() -> None:
     y = (a / b).exp()
     nodes, edges = parse(ag.to_dot(y, edge_labels=True))
     ids = {fields(lab)[0]: k for k, (lab, _) in nodes.items() if k.startswith("v")}
-    lab = {a_: _label(attr) for a_, b_, attr in edges if a_.startswith("v")}
+    lab = {a_: label_of(attr) for a_, b_, attr in edges if a_.startswith("v")}
     h = 1e-6
     dq_da = ((1.3 + h) / 0.7 - (1.3 - h) / 0.7) / (2 * h)
     dq_db = (1.3 / (0.7 + h) - 1.3 / (0.7 - h)) / (2 * h)
@@ -321,121 +284,6 @@ def test_drawing_time_is_linear_in_graph_size() -> None:
     finally:
         gc.enable()
     assert ratio < 8, f"4x the nodes took {ratio:.1f}x the time"  # quadratic would be ~16x
-
-
-# ---------------------------------------------------------------- modules
-
-class _Tiny:
-    """A stand-in for nn.Module with the hooks and traversal the drawing uses."""
-
-    def __init__(self, name: str, params: dict[str, Tensor], fn, children=()) -> None:
-        self.name, self._parameters, self.fn = name, params, fn
-        self._children = list(children)
-        self.hooks: list = []
-
-    def named_modules(self):
-        out, stack = [], [("", self)]
-        while stack:
-            path, m = stack.pop()
-            out.append((path, m))
-            stack += [((f"{path}.{k}" if path else str(k)), c)
-                      for k, c in reversed(list(enumerate(m._children)))]
-        return out
-
-    def register_forward_hook(self, hook):
-        self.hooks.append(hook)
-        hooks = self.hooks
-
-        class Handle:
-            def remove(self) -> None:
-                hooks.remove(hook)
-
-        return Handle()
-
-    def __call__(self, x):
-        out = self.fn(self, x)
-        for h in list(self.hooks):
-            h(self, (x,), out)
-        return out
-
-
-def _tiny_mlp():
-    rng = np.random.default_rng(1)
-    lin1 = _Tiny("lin", {"weight": Tensor(rng.normal(size=(2, 3)), requires_grad=True)},
-                 lambda m, x: x @ m._parameters["weight"])
-    lin1.in_features, lin1.out_features = 2, 3
-    act = _Tiny("act", {}, lambda m, x: x.relu())
-    lin2 = _Tiny("lin", {"weight": Tensor(rng.normal(size=(3, 1)), requires_grad=True)},
-                 lambda m, x: x @ m._parameters["weight"])
-    lin2.in_features, lin2.out_features = 3, 1
-    model = _Tiny("mlp", {}, lambda m, x: m._children[2](m._children[1](m._children[0](x))),
-                  [lin1, act, lin2])
-    return model, Tensor(rng.normal(size=(4, 2)), name="x")
-
-
-def _clusters(dot: str) -> dict[str, str]:
-    """cluster title -> the statements directly or indirectly inside it."""
-    out, stack = {}, []
-    for line in dot.splitlines():
-        s = line.strip()
-        if s.startswith("subgraph cluster_"):
-            stack.append([None, []])
-        elif s == "}" and stack:
-            title, body = stack.pop()
-            out[title] = "\n".join(body)
-            if stack:
-                stack[-1][1] += body
-        elif stack:
-            if stack[-1][0] is None and s.startswith("label="):
-                stack[-1][0] = _label(s)
-            else:
-                stack[-1][1].append(s)
-    return out
-
-
-def test_trace_modules_clusters_each_modules_ops() -> None:
-    model, x = _tiny_mlp()
-    with ag.trace_modules(model) as trace:
-        loss = (model(x) ** 2).mean()
-    assert all(not m.hooks for _, m in model.named_modules())  # hooks removed on exit
-    for given_model in (model, trace):
-        dot = ag.to_dot(loss, model=given_model)
-        cl = _clusters(dot)
-        assert set(cl) >= {"_Tiny", "0: _Tiny(2->3)", "1: _Tiny", "2: _Tiny(3->1)"}
-        assert cl["0: _Tiny(2->3)"].count('label="MatMul"') == 1
-        assert 'label="Relu"' in cl["1: _Tiny"]
-        assert "0.weight" in cl["0: _Tiny(2->3)"]  # parameters named by their path
-        outside = dot.split("subgraph")[0]
-        assert 'label="Mean' in outside or 'label="Sum' in outside  # the loss is no module's
-
-
-def test_collapse_draws_each_module_as_one_box() -> None:
-    model, x = _tiny_mlp()
-    with ag.trace_modules(model):
-        loss = (model(x) ** 2).mean()
-    nodes, edges = parse(ag.to_dot(loss, model=model, collapse=True))
-    boxes = {k: lab for k, (lab, _) in nodes.items() if k.startswith("m")}
-    assert len(boxes) == 3 and not any('MatMul' in lab for lab, _ in nodes.values())
-    titles = sorted(lab.split("\\n")[0] for lab in boxes.values())
-    assert titles == ["_Tiny", "_Tiny(2->3)", "_Tiny(3->1)"]
-    order = {b: [e[1] for e in edges if e[0] == b] for b in boxes}
-    assert sum(len(v) for v in order.values()) == 3  # box -> box -> box -> loss op
-    with pytest.raises(ValueError, match="collapse=True"):
-        ag.to_dot(loss, collapse=True)
-
-
-def test_real_nn_modules_clusters() -> None:
-    nn = pytest.importorskip("nn")
-    if not hasattr(nn, "Sequential") or not hasattr(nn, "Linear"):
-        pytest.skip("nn.Sequential / nn.Linear not available yet")
-    model = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 1))
-    x = Tensor(np.ones((2, 3), dtype=np.float32))
-    with ag.trace_modules(model):
-        loss = model(x).sum()
-    cl = _clusters(ag.to_dot(loss, model=model))
-    assert "0: Linear(3->4)" in cl and "2: Linear(4->1)" in cl and "1: ReLU" in cl
-    untraced = _clusters(ag.to_dot(model(x).sum(), model=nn.Sequential(nn.Linear(3, 4))))
-    assert "Sequential" not in untraced or "0: Linear(3->4)" not in untraced  # other params
 
 
 # ---------------------------------------------------------------- frames

@@ -652,16 +652,18 @@ def _run_backward(roots: Sequence[Node], seeds: Sequence[Node], retain_graph: bo
     captured: dict[int, Any] = {}
     pending: dict[int, list[Any]] | None = None  # multi-output functions wait for all outputs
     pop, get = grads.pop, grads.get
-    prev = _mode.enabled
-    _mode.enabled = create_graph
-    anomaly = _mode.anomaly
-    was_in_backward = _mode.in_backward
-    _mode.in_backward = True
-    # The pass allocates many short-lived objects but creates no reference cycles (it frees
+    mode = _mode
+    prev = mode.enabled
+    mode.enabled = create_graph
+    anomaly = mode.anomaly
+    was_in_backward = mode.in_backward
+    mode.in_backward = True
+    # A big pass allocates many short-lived objects but creates no reference cycles (it frees
     # the graph as it goes), so the cyclic collector would only rescan the graph again and
     # again; it is paused for the pass and restored after.
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
+    pause_gc = len(order) > 1000 and gc.isenabled()
+    if pause_gc:
+        gc.disable()
     try:
         for node in reversed(order):
             nid = id(node)
@@ -731,9 +733,9 @@ def _run_backward(roots: Sequence[Node], seeds: Sequence[Node], retain_graph: bo
                     grads[k] = gx if old is None else old + gx
                 i += 1
     finally:
-        _mode.enabled = prev
-        _mode.in_backward = was_in_backward
-        if gc_was_enabled:
+        mode.enabled = prev
+        mode.in_backward = was_in_backward
+        if pause_gc:
             gc.enable()
     if raw and captured:
         nodes = {id(n): n for n in order}

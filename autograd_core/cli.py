@@ -308,7 +308,8 @@ def evaluate_expression(text: str, names: dict[str, Any]) -> Any:
 
     def ev(node: ast.AST) -> Any:
         if isinstance(node, ast.Constant) and type(node.value) in (int, float):
-            return Value(float(node.value), label=repr(node.value), requires_grad=False)
+            return Value(float(node.value), label=repr(node.value),  # type: ignore[arg-type]
+                         requires_grad=False)
         if isinstance(node, ast.Name):
             if node.id not in names:
                 raise ValueError(f"name {node.id!r} has no value; give it with --set "
@@ -336,7 +337,7 @@ def evaluate_expression(text: str, names: dict[str, Any]) -> Any:
                 if not (isinstance(c, ast.Constant) and type(c.value) in (int, float)):
                     raise ValueError(f"{fname}(): the parameter after the input must be a "
                                      "number")
-                consts.append(float(c.value))
+                consts.append(float(c.value))  # type: ignore[arg-type]
             out = fn(ev(node.args[0]), *consts)
         else:
             raise ValueError(f"{type(node).__name__} ({label(node) or '...'}) is not allowed "
@@ -366,7 +367,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _cmd_bench(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
-    sub = parser._subparsers._group_actions[0].choices[args.command]  # type: ignore[union-attr]
+    sub = parser._subparsers._group_actions[0].choices[args.command]  # type: ignore[union-attr,index]
     commands = {"demo": _cmd_demo, "graph": _cmd_graph, "train": _cmd_train}
     return commands[args.command](args, sub)
 

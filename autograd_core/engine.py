@@ -427,7 +427,7 @@ class Function:
         ctx = cls.__new__(cls)
         ctx._saved = ctx._outref = ctx._trace = None
         ctx._freed = False
-        ctx.needs_input_grad = _NEEDS2[ra][rb]
+        ctx.needs_input_grad = _NEEDS2[ra][rb]  # type: ignore[assignment]
         ctx.inputs = (a, b)
         ctx._epoch = _clock[0]
         ctx._nout = 1
@@ -453,8 +453,11 @@ class Function:
 
     @property
     def output(self) -> Any:
-        """The op's output, for classes with `saves_output = True` (held by weak reference:
-        a strong one would be a cycle; it is alive whenever backward can reach this op)."""
+        """The op's output, for classes with `saves_output = True`.
+
+        Held by weak reference (a strong one would be a cycle); it is alive whenever backward
+        can reach this op.
+        """
         out = self._outref() if self._outref is not None else None
         if out is None:
             raise RuntimeError(f"{type(self).__name__}: its output is gone; keep a reference to "
@@ -750,7 +753,7 @@ def _run_hooks(node: Node, g: Any, raw: bool) -> Any:
         r = hook(gn)
         if r is not None:
             gn = r
-    return gn.data if raw else gn  # type: ignore[attr-defined]
+    return gn.data if raw else gn  # type: ignore[union-attr]
 
 
 def _unwrap_all(gin: Any, fn: Function) -> Any:
@@ -762,7 +765,7 @@ def _unwrap_all(gin: Any, fn: Function) -> Any:
         if r is None or not isinstance(r, Node):
             out.append(r)  # arrays and numbers are checked by _fit_raw
         elif r.requires_grad:
-            out.append(r.data.copy())  # a user's own tensor: its gradient must not alias it
+            out.append(r.data.copy())  # type: ignore[attr-defined]  # never alias a user's tensor
         else:
             out.append(r.data)  # type: ignore[attr-defined]
     return tuple(out)

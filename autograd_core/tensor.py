@@ -551,12 +551,29 @@ class Tensor(Node):
     def __rmatmul__(self, other: Any) -> Tensor:
         return matmul(_to_tensor(other, self), self)
 
-    add = __add__
-    sub = __sub__
-    mul = __mul__
-    div = __truediv__
-    pow = __pow__
-    neg = __neg__
+    def add(self, other: Any) -> Tensor:
+        """self + other (PyTorch's method name)."""
+        return self + other
+
+    def sub(self, other: Any) -> Tensor:
+        """self - other."""
+        return self - other
+
+    def mul(self, other: Any) -> Tensor:
+        """self * other."""
+        return self * other
+
+    def div(self, other: Any) -> Tensor:
+        """self / other."""
+        return self / other
+
+    def pow(self, exponent: Any) -> Tensor:
+        """self ** exponent."""
+        return self ** exponent
+
+    def neg(self) -> Tensor:
+        """-self."""
+        return -self
 
     def matmul(self, other: Any) -> Tensor:
         """Matrix product with numpy's rules (1-D, 2-D, batched N-D)."""

@@ -75,6 +75,7 @@ def test_without_matplotlib_the_moons_stage_says_so(tmp_path, capsys, monkeypatc
 
 def test_a_missing_piece_is_reported_never_faked(tmp_path, capsys, monkeypatch):
     import sys
+
     import autograd_core
     monkeypatch.setitem(sys.modules, "autograd_core.checks", None)  # import fails
     # ...also when an earlier test in this process already imported it as an attribute

@@ -27,20 +27,10 @@ PUBLIC_MODULES = [
 ]
 PROJECT_PACKAGES = ("autograd_core", "nn", "optim")
 
-# Names whose docstrings live in files this pass could not edit (the core is being tuned by the
-# lead). Each entry is "<defining module>:<qualified name>"; remove it once the docstring is fixed.
-# test_allowlist_is_not_stale fails when an entry is no longer needed, so the list only shrinks.
-ALLOWLIST: set[str] = {
-    # autograd_core/tensor.py: the named aliases of the arithmetic operators have no docstring.
-    "autograd_core.tensor:Tensor.add",
-    "autograd_core.tensor:Tensor.sub",
-    "autograd_core.tensor:Tensor.mul",
-    "autograd_core.tensor:Tensor.div",
-    "autograd_core.tensor:Tensor.pow",
-    "autograd_core.tensor:Tensor.neg",
-    # autograd_core/engine.py: the summary of Function.output wraps onto a second line.
-    "autograd_core.engine:Function.output",
-}
+# Names allowed to lack a proper docstring for now (none today). Each entry is
+# "<defining module>:<qualified name>"; test_allowlist_is_not_stale fails when an entry is no
+# longer needed, so the list only shrinks.
+ALLOWLIST: set[str] = set()
 
 
 def _in_project(obj: Any) -> bool:

@@ -775,10 +775,16 @@ class CrossEntropy(Function):
 
     def forward(ctx, z, target):
         m = z.max(axis=-1, keepdims=True)
-        m = np.where(np.isfinite(m), m, 0)
-        lse = np.log(np.exp(z - m).sum(axis=-1)) + m[..., 0]
-        rows = np.arange(z.shape[0])
-        return np.asarray(np.mean(lse - z[rows, target]), dtype=z.dtype)
+        if not np.isfinite(m).all():
+            m = np.where(np.isfinite(m), m, 0)
+        e = np.exp(z - m)
+        s = e.sum(axis=-1, keepdims=True)
+        n = z.shape[0]
+        loss = (np.log(s[:, 0]) + m[:, 0] - z[np.arange(n), target]).sum() / n
+        if ctx is not None:
+            e /= s
+            ctx._saved = (e,)  # the softmax, which is all that backward_raw needs
+        return np.asarray(loss, dtype=z.dtype)
 
     def backward(ctx, g):
         z, target = ctx.inputs
@@ -790,10 +796,8 @@ class CrossEntropy(Function):
 
     def backward_raw(ctx, g):
         z, target = ctx.inputs
-        zd = z._data
-        m = zd.max(axis=-1, keepdims=True)
-        e = np.exp(zd - np.where(np.isfinite(m), m, 0))
-        p = e / e.sum(axis=-1, keepdims=True)
-        p[np.arange(zd.shape[0]), target] -= 1
-        p *= g / zd.shape[0]
+        n = z.shape[0]
+        scale = g / n
+        p = ctx._saved[0] * scale  # a new array: the saved softmax stays for retain_graph
+        p[np.arange(n), target] -= scale
         return p, None

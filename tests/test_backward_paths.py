@@ -63,3 +63,36 @@ def test_python_number_fast_paths_agree_and_are_right(f: Any) -> None:
                for e in np.eye(3)]
     np.testing.assert_allclose(fast.data, slow.data, rtol=1e-12)
     np.testing.assert_allclose(fast.data, numeric, rtol=1e-6)
+
+
+def _fused_cases() -> list[tuple[str, Any, Any]]:
+    from autograd_core import functions as fn
+
+    rng = np.random.default_rng(3)
+    t = np.array([2, 0, 1, 2])
+
+    def leaf(*shape: int) -> Tensor:
+        return Tensor(rng.standard_normal(shape), requires_grad=True)
+
+    return [
+        ("linear 2-D", lambda x, w, b: fn.Linear.apply(x, w, b), (leaf(4, 3), leaf(5, 3), leaf(5))),
+        ("linear 3-D", lambda x, w, b: fn.Linear.apply(x, w, b),
+         (leaf(2, 4, 3), leaf(5, 3), leaf(5))),
+        ("linear no bias", lambda x, w: fn.Linear.apply(x, w, None), (leaf(4, 3), leaf(5, 3))),
+        ("cross entropy", lambda z: fn.CrossEntropy.apply(z, t), (leaf(4, 3),)),
+    ]
+
+
+@pytest.mark.parametrize("name, f, inputs", _fused_cases(), ids=lambda v: v if isinstance(v, str)
+                         else "")
+def test_fused_primitives_are_right_on_both_paths(name: str, f: Any, inputs: Any) -> None:
+    from autograd_core import gradcheck, gradgradcheck
+
+    assert gradcheck(f, inputs)  # the raw path (no create_graph)
+    assert gradgradcheck(f, inputs)  # the recorded path, differentiated again
+    rng = np.random.default_rng(1)
+    fast = grad(_scalar(f(*inputs), rng), list(inputs))
+    rng = np.random.default_rng(1)
+    slow = grad(_scalar(f(*inputs), rng), list(inputs), create_graph=True)
+    for a, b in zip(fast, slow):
+        np.testing.assert_allclose(a.data, b.data, rtol=1e-10, atol=1e-12)

@@ -1,0 +1,322 @@
+"""The scalar primitives behind `Value`: forward on Python floats, backward in Value ops.
+
+Each op has a `backward` written with Value operations (so scalar graphs have higher-order
+gradients too) and a `backward_raw` on plain floats (the fast path when no graph of the
+backward pass is wanted). Arithmetic follows IEEE 754 like numpy, never Python's math errors.
+"""
+
+from __future__ import annotations
+
+import math
+
+from .engine import Function
+
+_INF = float("inf")
+_NAN = float("nan")
+
+
+# ---------------------------------------------------------------- IEEE float helpers
+
+def _div(a: float, b: float) -> float:
+    try:
+        return a / b
+    except ZeroDivisionError:
+        if a == 0 or a != a:
+            return _NAN
+        return math.copysign(_INF, a) * math.copysign(1.0, b)
+
+
+def _pow(a: float, b: float) -> float:
+    try:
+        return math.pow(a, b)
+    except OverflowError:
+        odd = b == int(b) and int(b) % 2 == 1
+        return -_INF if (a < 0 and odd) else _INF
+    except ValueError:
+        if a == 0 and b < 0:
+            odd = b == int(b) and int(b) % 2 == 1
+            return math.copysign(_INF, a) if odd else _INF
+        return _NAN
+
+
+def _exp(a: float) -> float:
+    try:
+        return math.exp(a)
+    except OverflowError:
+        return _INF
+
+
+def _log(a: float) -> float:
+    if a > 0:
+        return math.log(a)
+    return -_INF if a == 0 else _NAN
+
+
+def _sigmoid(a: float) -> float:
+    if a >= 0:
+        return 1.0 / (1.0 + math.exp(-a))
+    e = _exp(a)
+    return e / (1.0 + e)
+
+
+# ---------------------------------------------------------------- primitives
+
+class _Add(Function):
+    __slots__ = ()
+    reads_inputs = False
+
+    def forward(ctx, a, b):
+        return a + b
+
+    def backward(ctx, g):
+        return g, g
+
+    def backward_raw(ctx, g):
+        return g, g
+
+
+class _Mul(Function):
+    __slots__ = ()
+
+    def forward(ctx, a, b):
+        return a * b
+
+    def backward(ctx, g):
+        a, b = ctx.inputs
+        return g * b, g * a
+
+    def backward_raw(ctx, g):
+        a, b = ctx.inputs
+        return g * b.data, g * a.data
+
+
+class _Div(Function):
+    __slots__ = ()
+
+    def forward(ctx, a, b):
+        return _div(a, b)
+
+    def backward(ctx, g):
+        a, b = ctx.inputs
+        return g / b, -g * a / (b * b)
+
+    def backward_raw(ctx, g):
+        a, b = ctx.inputs
+        return _div(g, b.data), -_div(g * a.data, b.data * b.data)
+
+
+class _Neg(Function):
+    __slots__ = ()
+    reads_inputs = False
+
+    def forward(ctx, a):
+        return -a
+
+    def backward(ctx, g):
+        return (-g,)
+
+    def backward_raw(ctx, g):
+        return (-g,)
+
+
+class _PowConst(Function):
+    __slots__ = ()
+
+    def forward(ctx, a, c):
+        return _pow(a, c)
+
+    def backward(ctx, g):
+        a, c = ctx.inputs
+        if c == 0:
+            return g * 0.0, None
+        return g * c * a ** (c - 1), None
+
+    def backward_raw(ctx, g):
+        a, c = ctx.inputs
+        return (0.0 if c == 0 else g * c * _pow(a.data, c - 1)), None
+
+
+class _Pow(Function):
+    __slots__ = ()
+
+    def forward(ctx, a, b):
+        out = _pow(a, b)
+        return out
+
+    def backward(ctx, g):
+        a, b = ctx.inputs
+        ga = g * b * a ** (b - 1) if ctx.needs_input_grad[0] else None
+        gb = None
+        if ctx.needs_input_grad[1]:
+            # d(a^b)/db = a^b log a; at a == 0 the limit is 0 for b > 0.
+            gb = g * a ** b * a.log() if a.data != 0 else g * 0.0
+        return ga, gb
+
+
+class _Exp(Function):
+    __slots__ = ()
+    saves_output = True
+
+    def forward(ctx, a):
+        return _exp(a)
+
+    def backward(ctx, g):
+        return (g * ctx.output,)
+
+    def backward_raw(ctx, g):
+        return (g * ctx.output.data,)
+
+
+class _Log(Function):
+    __slots__ = ()
+
+    def forward(ctx, a):
+        return _log(a)
+
+    def backward(ctx, g):
+        return (g / ctx.inputs[0],)
+
+    def backward_raw(ctx, g):
+        return (_div(g, ctx.inputs[0].data),)
+
+
+class _Sqrt(Function):
+    __slots__ = ()
+    saves_output = True
+
+    def forward(ctx, a):
+        return math.sqrt(a) if a >= 0 else _NAN
+
+    def backward(ctx, g):
+        return (g * 0.5 / ctx.output,)
+
+
+class _Tanh(Function):
+    __slots__ = ()
+    saves_output = True
+
+    def forward(ctx, a):
+        return math.tanh(a)
+
+    def backward(ctx, g):
+        t = ctx.output
+        return (g * (1.0 - t * t),)
+
+    def backward_raw(ctx, g):
+        t = ctx.output.data
+        return (g * (1.0 - t * t),)
+
+
+class _Sigmoid(Function):
+    __slots__ = ()
+    saves_output = True
+
+    def forward(ctx, a):
+        return _sigmoid(a)
+
+    def backward(ctx, g):
+        s = ctx.output
+        return (g * s * (1.0 - s),)
+
+    def backward_raw(ctx, g):
+        s = ctx.output.data
+        return (g * s * (1.0 - s),)
+
+
+class _Softplus(Function):
+    __slots__ = ()
+
+    def forward(ctx, a):
+        # log(1 + e^a) without overflow: max(a, 0) + log1p(e^-|a|)
+        return max(a, 0.0) + math.log1p(math.exp(-abs(a)))
+
+    def backward(ctx, g):
+        return (g * ctx.inputs[0].sigmoid(),)
+
+
+class _Relu(Function):
+    __slots__ = ()
+
+    def forward(ctx, a):
+        return a if a > 0 else 0.0
+
+    def backward(ctx, g):
+        return (g * (1.0 if ctx.inputs[0].data > 0 else 0.0),)
+
+    def backward_raw(ctx, g):
+        return (g if ctx.inputs[0].data > 0 else 0.0,)
+
+
+class _LeakyRelu(Function):
+    __slots__ = ()
+
+    def forward(ctx, a, slope):
+        return a if a > 0 else slope * a
+
+    def backward(ctx, g):
+        a, slope = ctx.inputs
+        return g * (1.0 if a.data > 0 else slope), None
+
+    def backward_raw(ctx, g):
+        a, slope = ctx.inputs
+        return (g if a.data > 0 else g * slope), None
+
+
+class _Elu(Function):
+    __slots__ = ()
+
+    def forward(ctx, a, alpha):
+        return a if a > 0 else alpha * math.expm1(a)
+
+    def backward(ctx, g):
+        a, alpha = ctx.inputs
+        return (g if a.data > 0 else g * alpha * a.exp()), None
+
+
+class _Abs(Function):
+    __slots__ = ()
+
+    def forward(ctx, a):
+        return abs(a)
+
+    def backward(ctx, g):
+        a = ctx.inputs[0].data
+        return (g * (1.0 if a > 0 else (-1.0 if a < 0 else 0.0)),)
+
+
+class _Sum(Function):
+    """Sum of many Values in one op (a Neuron's weighted sum needs one node, not n)."""
+
+    __slots__ = ()
+    reads_inputs = False
+
+    def forward(ctx, *xs):
+        return math.fsum(xs) if len(xs) > 64 else sum(xs, 0.0)
+
+    def backward(ctx, g):
+        return (g,) * len(ctx.inputs)
+
+    def backward_raw(ctx, g):
+        return (g,) * len(ctx.inputs)
+
+
+class _Dot(Function):
+    """sum_i w_i * x_i + b as one op: micrograd's neuron in a single node."""
+
+    __slots__ = ()
+
+    def forward(ctx, *wxb):
+        n = (len(wxb) - 1) // 2
+        acc = wxb[-1]
+        for i in range(n):
+            acc += wxb[i] * wxb[n + i]
+        return acc
+
+    def backward(ctx, g):
+        wxb = ctx.inputs
+        n = (len(wxb) - 1) // 2
+        ws, xs = wxb[:n], wxb[n:2 * n]
+        need = ctx.needs_input_grad
+        gw = tuple(g * x if need[i] else None for i, x in enumerate(xs))
+        gx = tuple(g * w if need[n + i] else None for i, w in enumerate(ws))
+        return gw + gx + (g,)

@@ -7,18 +7,39 @@ gradients of a node that was used more than once.
 
 Backward formulas are written with Node operations, so with `create_graph=True` the backward
 pass is itself recorded and can be differentiated again. With `create_graph=False` recording is
-switched off once around the whole pass, so those operations cost no more than plain numpy.
+switched off once around the whole pass, and ops that have one use their `backward_raw` (the
+same formula on raw arrays) instead.
+
+Grad mode lives in grad_mode.py; the in-place clock, version checks and anomaly reports in
+_safety.py.
 """
 
 from __future__ import annotations
 
-import functools
 import gc
-import threading
-import traceback
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, TypeVar
+from typing import Any
 from weakref import ref as _weakref
+
+from ._safety import (  # noqa: F401  (_tick, _note_write, _clock: used by tensor.py)
+    _check_backward,
+    _check_forward,
+    _check_versions,
+    _clock,
+    _note_write,
+    _tick,
+    _user_frame,
+)
+from .grad_mode import (
+    AnomalyError,
+    _mode,
+    detect_anomaly,
+    enable_grad,
+    is_anomaly_enabled,
+    is_grad_enabled,
+    no_grad,
+    set_grad_enabled,
+)
 
 __all__ = [
     "Node",
@@ -33,168 +54,6 @@ __all__ = [
     "backward",
     "AnomalyError",
 ]
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-# ---------------------------------------------------------------- modes (thread-local)
-
-class _Mode(threading.local):
-    """Per-thread switches: one thread under `no_grad` never stops another from recording."""
-
-    enabled: bool = True
-    anomaly: bool = False
-    check_inf: bool = True
-    #: Inside a backward pass: anomaly mode then reports the op whose backward went wrong,
-    #: not the helper op (a Div, a Mul) that its backward formula used.
-    in_backward: bool = False
-
-
-_mode = _Mode()
-
-# A global clock ticked by every in-place write. A Function stamps the clock when it is
-# recorded; a saved tensor whose last write is later than that stamp has changed under it.
-# Normal runs (no in-place writes) pay one integer store per op and nothing at backward.
-_clock = [0]
-
-
-def _tick() -> int:
-    _clock[0] += 1
-    return _clock[0]
-
-
-# Arrays written in place, by id of the array that owns the memory -> (weak ref, clock).
-# Views (reshape, transpose, basic indexing, detach) share their base's memory, so a write
-# through one tensor must be seen by every tensor over the same buffer (PyTorch's shared
-# version counter). Only in-place writes add entries; a dead buffer drops its entry.
-_written: dict[int, tuple[Any, int]] = {}
-
-
-def _buffer(arr: Any) -> Any:
-    """The array that owns `arr`'s memory (itself unless it is a view)."""
-    base = getattr(arr, "base", None)
-    while base is not None and hasattr(base, "__array_interface__"):
-        arr, base = base, getattr(base, "base", None)
-    return arr
-
-
-def _note_write(arr: Any) -> None:
-    """Record that the memory under array `arr` was just written in place."""
-    owner = _buffer(arr)
-    key = id(owner)
-
-    def forget(r: Any, key: int = key) -> None:
-        if _written.get(key, (None,))[0] is r:
-            del _written[key]
-
-    _written[key] = (_weakref(owner, forget), _clock[0])
-
-
-def _buffer_written_since(x: Any, stamp: int) -> bool:
-    data = getattr(x, "_data", None)
-    if data is None or not _written:
-        return False
-    owner = _buffer(data)
-    entry = _written.get(id(owner))
-    return entry is not None and entry[0]() is owner and entry[1] > stamp
-
-
-def is_grad_enabled() -> bool:
-    """True when operations are being recorded for backward in this thread."""
-    return _mode.enabled
-
-
-def is_anomaly_enabled() -> bool:
-    """True inside `detect_anomaly()` in this thread."""
-    return _mode.anomaly
-
-
-class _ModeSwitch:
-    """Base of the grad-mode switches: a context manager and a decorator."""
-
-    _target = True
-
-    def __init__(self) -> None:
-        self._prev: list[bool] = []
-
-    def __enter__(self) -> None:
-        self._prev.append(_mode.enabled)
-        _mode.enabled = self._target
-
-    def __exit__(self, *exc: object) -> None:
-        _mode.enabled = self._prev.pop()
-
-    def __call__(self, func: F) -> F:
-        @functools.wraps(func)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with type(self)():
-                return func(*args, **kwargs)
-
-        return wrapper  # type: ignore[return-value]
-
-
-class no_grad(_ModeSwitch):
-    """Context manager / decorator: record nothing (inference, optimizer updates)."""
-
-    _target = False
-
-
-class enable_grad(_ModeSwitch):
-    """Context manager / decorator: record operations even inside `no_grad`."""
-
-    _target = True
-
-
-class set_grad_enabled(_ModeSwitch):
-    """Switch recording on or off: `with set_grad_enabled(False): ...`."""
-
-    def __init__(self, mode: bool) -> None:
-        super().__init__()
-        self._target = bool(mode)
-
-    def __call__(self, func: F) -> F:
-        mode = self._target
-
-        @functools.wraps(func)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with set_grad_enabled(mode):
-                return func(*args, **kwargs)
-
-        return wrapper  # type: ignore[return-value]
-
-
-class AnomalyError(RuntimeError):
-    """A NaN or Inf found by `detect_anomaly()`, with the op and where it was created."""
-
-
-class detect_anomaly:
-    """Context manager / decorator: check every forward output and backward gradient for NaN/Inf.
-
-    The first bad value raises `AnomalyError` naming the op, the shapes, the input ranges and the
-    line of user code that created the op. Creation sites are only recorded in this mode.
-    """
-
-    def __init__(self, check_inf: bool = True) -> None:
-        self.check_inf = check_inf
-        self._prev: list[tuple[bool, bool]] = []
-
-    def __enter__(self) -> None:
-        self._prev.append((_mode.anomaly, _mode.check_inf))
-        _mode.anomaly, _mode.check_inf = True, self.check_inf
-
-    def __exit__(self, *exc: object) -> None:
-        _mode.anomaly, _mode.check_inf = self._prev.pop()
-
-    def __call__(self, func: F) -> F:
-        check_inf = self.check_inf
-
-        @functools.wraps(func)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with detect_anomaly(check_inf):
-                return func(*args, **kwargs)
-
-        return wrapper  # type: ignore[return-value]
-
 
 # ---------------------------------------------------------------- Node
 
@@ -511,56 +370,6 @@ _FREED_MESSAGE = (
 )
 
 
-# ---------------------------------------------------------------- anomaly helpers
-
-_PKG_MARKERS = ("autograd_core", "/nn/", "/optim/")
-
-
-def _user_frame() -> str:
-    """The innermost stack frame outside this library: where the user created the op."""
-    for frame in reversed(traceback.extract_stack()[:-2]):
-        fname = frame.filename.replace("\\", "/")
-        if not any(m in fname for m in _PKG_MARKERS):
-            return f'File "{frame.filename}", line {frame.lineno}, in {frame.name}\n    ' \
-                   f"{(frame.line or '').strip()}"
-    return "<unknown>"
-
-
-def _describe_inputs(args: Sequence[Any]) -> str:
-    parts = []
-    for i, a in enumerate(args or ()):
-        if isinstance(a, Node):
-            parts.append(f"  input {i}: {a._describe()}")  # type: ignore[attr-defined]
-    return "\n".join(parts) or "  (no Node inputs)"
-
-
-def _check_forward(ctx: Function, cls: type, args: Sequence[Any], outs: Any) -> None:
-    if _mode.in_backward:
-        return  # _check_backward reports the gradient with the op that produced it
-    for o in outs if isinstance(outs, tuple) else (outs,):
-        bad = o._check_finite()
-        if bad is None or (bad == "Inf" and not _mode.check_inf):
-            continue
-        if any(isinstance(a, Node) and a._check_finite() is not None for a in args):
-            continue  # it came in with the inputs; the op that made it was reported
-        raise AnomalyError(
-            f"detect_anomaly: forward of {cls.__name__} produced {bad} "
-            f"(output {o._describe()}).\n{_describe_inputs(args)}\n"
-            f"The op was created at:\n  {ctx._trace or _user_frame()}")
-
-
-def _check_backward(fn: Function, i: int, g: Node, inputs: Sequence[Any]) -> None:
-    bad = g._check_finite()
-    if bad is None or (bad == "Inf" and not _mode.check_inf):
-        return
-    raise AnomalyError(
-        f"detect_anomaly: backward of {type(fn).__name__} returned {bad} in the gradient for "
-        f"input {i} (gradient {g._describe()}).\n"  # type: ignore[attr-defined]
-        f"{_describe_inputs(inputs)}\n"  # fn.inputs may be released by now
-        f"The op was created at:\n  "
-        f"{fn._trace or '<not recorded: create the op inside detect_anomaly>'}")
-
-
 # ---------------------------------------------------------------- the backward pass
 
 def _toposort(roots: Sequence[Node]) -> list[Node]:
@@ -595,38 +404,6 @@ def _toposort(roots: Sequence[Node]) -> list[Node]:
                 if not seen(id(x)):
                     push(x)
     return order
-
-
-def _check_versions(fn: Function) -> None:
-    """Raise when data that `fn`'s backward needs was written in place after `fn` was recorded."""
-    stamp = fn._epoch
-    for i, x in enumerate(fn.inputs or ()):
-        xf = getattr(x, "_fn", None)
-        if xf is not None and xf._epoch > stamp and fn.needs_input_grad[i]:
-            # An in-place op on a recorded tensor gives it a new history; this op was
-            # recorded with the old one, and its gradient would flow into the new one.
-            raise RuntimeError(
-                f"backward of {type(fn).__name__}: input {i} ({x._describe()}) was modified by "
-                "an in-place operation after this op used it, so its gradient would flow "
-                "through the new value's history and be wrong. Fix: use the out-of-place op "
-                "(e.g. `x = x + 1` instead of `x.add_(1)`), or `.clone()` the tensor first.")
-    suspects: list[tuple[str, Any]] = []
-    if fn.reads_inputs:
-        suspects += [(f"input {i}", x) for i, x in enumerate(fn.inputs or ())]
-    suspects += [(f"saved value {i}", x) for i, x in enumerate(fn._saved or ())]
-    if fn._outref is not None and fn._outref() is not None:
-        suspects.append(("its output", fn._outref()))
-    for what, x in suspects:
-        own = getattr(x, "_modified_at", 0) > stamp
-        if own or _buffer_written_since(x, stamp):
-            how = "was modified by an in-place operation" if own else (
-                "shares memory with a tensor that was modified in place (it is a view: "
-                "reshape, transpose, indexing, detach or the same numpy array)")
-            raise RuntimeError(
-                f"backward of {type(fn).__name__}: {what} ({x._describe()}) {how} after it was "
-                "used in the forward pass, so the gradient would be wrong. Fix: use the "
-                "out-of-place version of the in-place op (e.g. `x = x + 1` instead of "
-                "`x.add_(1)`), or `.clone()` the tensor before writing.")
 
 
 def _run_backward(roots: Sequence[Node], seeds: Sequence[Node], retain_graph: bool,

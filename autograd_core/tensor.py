@@ -7,7 +7,6 @@ Methods are one-liners over the primitives in `functions.py`; composites (mean, 
 from __future__ import annotations
 
 import builtins
-import math
 from collections.abc import Sequence
 from numbers import Number
 from typing import Any
@@ -15,67 +14,20 @@ from typing import Any
 import numpy as np
 
 from . import functions as fn
-from .engine import Function, Node, _mode, _note_write, _tick
-
-__all__ = [
-    "Tensor", "tensor", "set_default_dtype", "get_default_dtype",
-    "zeros", "ones", "full", "arange", "linspace", "eye", "rand", "randn", "zeros_like",
-    "ones_like", "full_like", "exp", "log", "sqrt", "abs", "sin", "cos", "tanh", "sigmoid",
-    "relu", "clip", "sign", "floor", "maximum", "minimum", "where", "matmul", "concatenate",
-    "stack", "split", "pad", "sum", "mean", "max", "min", "var", "std", "logsumexp", "prod",
-    "argmax", "argmin", "reshape", "transpose", "swapaxes", "flatten", "squeeze", "unsqueeze",
-    "expand_dims", "broadcast_to", "softmax", "log_softmax",
-]
-
-_default_dtype: np.dtype = np.dtype(np.float32)
-
-
-def set_default_dtype(dtype: Any) -> None:
-    """Set the float dtype that Python numbers and lists become (float32 unless changed)."""
-    global _default_dtype
-    d = np.dtype(dtype)
-    if d.kind != "f":
-        raise TypeError(f"set_default_dtype: expected a floating dtype, got {d}")
-    _default_dtype = d
-
-
-def get_default_dtype() -> np.dtype:
-    """The float dtype that Python numbers and lists become."""
-    return _default_dtype
-
-
-def _as_array(data: Any, dtype: Any, where: str) -> np.ndarray:
-    """Validate and convert user data: numbers and lists -> default float, arrays keep dtype."""
-    if isinstance(data, np.ndarray):
-        arr = data if dtype is None else data.astype(dtype, copy=False)
-    elif isinstance(data, (bool, np.bool_)):
-        arr = np.asarray(data, dtype=dtype or bool)
-    elif isinstance(data, np.generic):
-        arr = np.asarray(data, dtype=dtype)
-    elif isinstance(data, Number):
-        if isinstance(data, complex):
-            raise TypeError(f"{where}: complex numbers are not supported, got {data!r}")
-        try:
-            arr = np.asarray(data, dtype=dtype or _default_dtype)
-        except OverflowError:
-            raise ValueError(f"{where}: {data!r:.40} is too large for a float") from None
-    elif isinstance(data, (list, tuple)):
-        try:
-            arr = np.asarray(data, dtype=dtype)
-        except (ValueError, TypeError) as e:
-            raise TypeError(f"{where}: cannot make an array from this {type(data).__name__} "
-                            f"(ragged or non-numeric entries?): {e}") from None
-        if dtype is None and arr.dtype.kind in "iuf":
-            arr = arr.astype(_default_dtype)
-    elif isinstance(data, Node):
-        raise TypeError(f"{where}: got a {type(data).__name__}; use .detach() or .data to copy "
-                        "a Tensor, and Value.data for a Value")
-    else:
-        raise TypeError(f"{where}: expected a number, list or numpy array, got "
-                        f"{type(data).__name__}")
-    if arr.dtype.kind not in "biuf":
-        raise TypeError(f"{where}: unsupported dtype {arr.dtype} (numbers and booleans only)")
-    return arr
+from . import tensor_inplace as _inplace_ops
+from ._validate import (
+    _as_array,
+    _check_axis,
+    _check_operand,
+    _count,
+    _infer_shape,
+    _nonneg,
+    _raw_index,
+    _reducible,
+    get_default_dtype,
+    set_default_dtype,
+)
+from .engine import Function, Node, _mode
 
 
 class Tensor(Node):
@@ -263,7 +215,7 @@ class Tensor(Node):
         body = np.array2string(self._data, separator=", ", precision=4, threshold=50,
                                prefix="tensor(")
         extra = ""
-        if self.dtype != _default_dtype and self.dtype.kind == "f" or self.dtype.kind != "f":
+        if self.dtype != get_default_dtype() and self.dtype.kind == "f" or self.dtype.kind != "f":
             extra += f", dtype={self.dtype}"
         if self._fn is not None:
             extra += f", grad_fn=<{self._fn.name}>"
@@ -392,107 +344,20 @@ class Tensor(Node):
     def _detached(self) -> Tensor:
         return self if self._fn is None and not self.requires_grad else Tensor._wrap(self._data)
 
-    # ---------------------------------------------------------------- in-place (issue: safety)
-    def _bump(self) -> None:
-        self._version += 1
-        self._modified_at = _tick()
 
-    def _inplace(self, op: str, compute: Any) -> Tensor:
-        """Write `compute(old Tensor)` into this tensor, keeping the graph and the checks right."""
-        if self.requires_grad and _mode.enabled:
-            if self._fn is None:
-                raise RuntimeError(
-                    f"{op}: a leaf tensor that requires grad cannot be modified in place while "
-                    "gradients are recorded; wrap the update in `with no_grad():` (as optimizers "
-                    "do) or use the out-of-place op")
-            # A non-leaf: the old value becomes its own node so the history stays correct.
-            # The result goes into a fresh buffer, never into the old memory: a non-leaf may
-            # be a view of a leaf (a.reshape(...), a[1:]) whose data must not change under it.
-            old = Tensor._from_op(self._data, self._fn)
-            old._out_index = getattr(self, "_out_index", 0)
-            # Stamp the new history later than every op that already used this tensor: their
-            # backward would route through it, so the engine refuses them (_check_versions).
-            _tick()
-            new = compute(old)
-            _check_inplace_shape(op, self, new)
-            if self._fn.saves_output:
-                self._fn._outref = _weakref_to(old)
-            self._data = new._data.astype(self._data.dtype, copy=False)
-            self._fn = new._fn
-            self._bump()
-            return self
-        if not self._data.flags.writeable:
-            raise ValueError(f"{op}: this tensor's data is read-only (a read-only numpy array, "
-                             "or a broadcast view); copy it first")
-        with _NoGrad():
-            new = compute(self)
-        _check_inplace_shape(op, self, new)
-        try:
-            np.copyto(self._data, new._data, casting="same_kind")
-        except TypeError:
-            raise TypeError(f"{op}: cannot store a {new.dtype} result in this {self.dtype} "
-                            "tensor in place (numpy's same_kind casting rule); use the "
-                            "out-of-place op") from None
-        self._bump()
-        _note_write(self._data)
-        return self
-
-    def add_(self, other: Any, alpha: builtins.float = 1.0) -> Tensor:
-        """self += alpha * other, in place."""
-        return self._inplace("add_", lambda t: t + (other if alpha == 1.0 else other * alpha))
-
-    def sub_(self, other: Any, alpha: builtins.float = 1.0) -> Tensor:
-        """self -= alpha * other, in place."""
-        return self._inplace("sub_", lambda t: t - (other if alpha == 1.0 else other * alpha))
-
-    def mul_(self, other: Any) -> Tensor:
-        """self *= other, in place."""
-        return self._inplace("mul_", lambda t: t * other)
-
-    def div_(self, other: Any) -> Tensor:
-        """self /= other, in place."""
-        return self._inplace("div_", lambda t: t / other)
-
-    def clamp_(self, min: Any = None, max: Any = None) -> Tensor:
-        """Clip into [min, max], in place."""
-        return self._inplace("clamp_", lambda t: t.clip(min, max))
-
-    def zero_(self) -> Tensor:
-        """Fill with zeros, in place."""
-        return self.fill_(0)
-
-    def fill_(self, value: Any) -> Tensor:
-        """Fill with `value`, in place."""
-        if isinstance(value, Tensor) and value.size != 1:
-            raise ValueError(f"fill_: the value must be a number or a one-element tensor, got "
-                             f"shape {value.shape}")
-        return self._overwrite("fill_", _to_tensor(value, self).reshape(()))
-
-    def copy_(self, src: Any) -> Tensor:
-        """Copy `src` (broadcast to this shape) into this tensor, in place."""
-        src_t = _to_tensor(src, self)
-        if not _reducible(self.shape, src_t.shape):
-            raise ValueError(f"copy_: a source of shape {src_t.shape} cannot be broadcast to "
-                             f"the destination's shape {self.shape}")
-        return self._overwrite("copy_", src_t)
-
-    def _overwrite(self, op: str, value: Tensor) -> Tensor:
-        # A `where` that picks `value` everywhere: `t * 0 + value` would turn an inf in the old
-        # data into NaN, while this keeps the old value in the graph with a zero gradient.
-        return self._inplace(op, lambda t: where(np.ones(t.shape, dtype=bool), value, t))
-
-    def __setitem__(self, index: Any, value: Any) -> None:
-        idx = _raw_index(index)
-        v = _to_tensor(value, self)
-
-        def compute(t: Tensor) -> Tensor:
-            keep = np.ones(t.shape, dtype=bool)
-            keep[idx] = False
-            placed = fn.IndexAdd.apply(v.broadcast_to(t._data[idx].shape), idx, t.shape) \
-                if v.requires_grad else Tensor._wrap(_placed(t._data, idx, v._data))
-            return where(keep, t, placed)
-
-        self._inplace("__setitem__", compute)
+    # ---------------------------------------------------------------- in-place (tensor_inplace.py)
+    _bump = _inplace_ops._bump
+    _inplace = _inplace_ops._inplace
+    add_ = _inplace_ops.add_
+    sub_ = _inplace_ops.sub_
+    mul_ = _inplace_ops.mul_
+    div_ = _inplace_ops.div_
+    clamp_ = _inplace_ops.clamp_
+    zero_ = _inplace_ops.zero_
+    fill_ = _inplace_ops.fill_
+    copy_ = _inplace_ops.copy_
+    _overwrite = _inplace_ops._overwrite
+    __setitem__ = _inplace_ops.__setitem__
 
     # ---------------------------------------------------------------- arithmetic
     def __add__(self, other: Any) -> Tensor:
@@ -546,10 +411,10 @@ class Tensor(Node):
         return self
 
     def __matmul__(self, other: Any) -> Tensor:
-        return matmul(self, other)
+        return _ops.matmul(self, other)
 
     def __rmatmul__(self, other: Any) -> Tensor:
-        return matmul(_to_tensor(other, self), self)
+        return _ops.matmul(_to_tensor(other, self), self)
 
     def add(self, other: Any) -> Tensor:
         """self + other (PyTorch's method name)."""
@@ -577,7 +442,7 @@ class Tensor(Node):
 
     def matmul(self, other: Any) -> Tensor:
         """Matrix product with numpy's rules (1-D, 2-D, batched N-D)."""
-        return matmul(self, other)
+        return _ops.matmul(self, other)
 
     # ---- comparisons: boolean tensors, never differentiable
     def _compare(self, other: Any, op: Any) -> Tensor:
@@ -830,7 +695,7 @@ class Tensor(Node):
 
     def split(self, indices_or_sections: Any, axis: int = 0) -> list[Tensor]:
         """Split into pieces along `axis` (numpy's `split` arguments)."""
-        return split(self, indices_or_sections, axis)
+        return _ops.split(self, indices_or_sections, axis)
 
     def __getitem__(self, index: Any) -> Tensor:
         idx = _raw_index(index)
@@ -883,18 +748,6 @@ Tensor._out_type = Tensor
 
 # ---------------------------------------------------------------- helpers
 
-def _check_operand(x: Any, where: str) -> Any:
-    if isinstance(x, (np.ndarray, Number, np.generic, bool)) and not isinstance(x, complex):
-        if isinstance(x, (np.ndarray, np.generic)) and x.dtype.kind not in "biuf":
-            raise TypeError(f"{where}: unsupported dtype {x.dtype} (numbers and booleans only)")
-        return x
-    if isinstance(x, Node):
-        raise TypeError(f"{where}: cannot combine a Tensor with a {type(x).__name__}; Value and "
-                        "Tensor are separate front-ends (use Tensor(v.data) to convert)")
-    if isinstance(x, (list, tuple)):
-        return _as_array(x, None, where)
-    raise TypeError(f"{where}: unsupported operand of type {type(x).__name__}")
-
 
 def _to_tensor(x: Any, like: Tensor) -> Tensor:
     """An operand as a Tensor; Python numbers take `like`'s float dtype (numpy's weak scalars)."""
@@ -902,10 +755,10 @@ def _to_tensor(x: Any, like: Tensor) -> Tensor:
         return x
     if isinstance(x, (int, float)) and not isinstance(x, bool):
         kind = like._data.dtype.kind
-        dt = like._data.dtype if kind == "f" else (_default_dtype if isinstance(x, float)
+        dt = like._data.dtype if kind == "f" else (get_default_dtype() if isinstance(x, float)
                                                    else like._data.dtype)
         if kind == "b":
-            dt = _default_dtype if isinstance(x, float) else np.dtype(np.int64)
+            dt = get_default_dtype() if isinstance(x, float) else np.dtype(np.int64)
         try:
             return Tensor._wrap(np.asarray(x, dtype=dt))
         except OverflowError:
@@ -926,92 +779,6 @@ def _scalar_or_none(x: Any, where: str) -> Any:
     return _check_operand(x, where)
 
 
-def _reducible(src: tuple[int, ...], dst: tuple[int, ...]) -> bool:
-    """True when an array of shape `dst` broadcasts to `src` (so src can be summed to dst)."""
-    if len(dst) > len(src):
-        return False
-    return all(d == s or d == 1 for d, s in zip(dst, src[len(src) - len(dst):]))
-
-
-def _infer_shape(shape: tuple[int, ...], target: tuple[Any, ...], op: str) -> tuple[int, ...]:
-    """Resolve a -1 in `target` and check the element count, with an error naming both shapes."""
-    size = math.prod(shape)
-    try:
-        dims = [int(s) for s in target]
-    except (TypeError, ValueError):
-        raise TypeError(f"{op}: shape entries must be integers, got {target!r}") from None
-    free = [i for i, s in enumerate(dims) if s == -1]
-    known = math.prod(s for s in dims if s != -1)
-    bad = len(free) > 1 or any(s < -1 for s in dims)
-    if not bad and free:
-        bad = known == 0 or size % known != 0
-        if not bad:
-            dims[free[0]] = size // known
-    elif not bad:
-        bad = known != size
-    if bad:
-        raise ValueError(f"{op}: cannot reshape a tensor of shape {shape} ({size} elements) "
-                         f"into {tuple(target)}")
-    return tuple(dims)
-
-
-def _count(shape: tuple[int, ...], axis: Any) -> int:
-    if axis is None:
-        return math.prod(shape)
-    axes = axis if isinstance(axis, tuple) else (axis,)
-    n = 1
-    for a in axes:
-        n *= shape[a]
-    return n
-
-
-def _nonneg(n: int) -> float:
-    return float(n) if n > 0 else 0.0
-
-
-def _check_axis(axis: Any, ndim: int, op: str, tuples: bool = True) -> Any:
-    """Normalize `axis` (None, int or tuple) or raise an error naming the op and the ndim."""
-    if axis is None:
-        return None
-    if isinstance(axis, (tuple, list)):
-        if not tuples:
-            raise TypeError(f"{op}: axis must be an int, got {axis!r}")
-        out = tuple(_check_axis(a, ndim, op, False) for a in axis)
-        if len(set(out)) != len(out):
-            raise ValueError(f"{op}: repeated axis in {axis!r}")
-        return out
-    if isinstance(axis, (bool, np.bool_)) or not isinstance(axis, (int, np.integer)):
-        raise TypeError(f"{op}: axis must be an int or a tuple of ints, got {axis!r}")
-    a = int(axis)
-    if not -builtins.max(ndim, 1) <= a < builtins.max(ndim, 1):
-        raise ValueError(f"{op}: axis {a} is out of range for a tensor with {ndim} "
-                         f"dimension{'s' if ndim != 1 else ''}")
-    return a % ndim if ndim else None
-
-
-def _raw_index(index: Any) -> Any:
-    """An index expression with Tensors replaced by their arrays (lists of ints by arrays)."""
-    if isinstance(index, tuple):
-        return tuple(_raw_index_item(i) for i in index)
-    return _raw_index_item(index)
-
-
-def _raw_index_item(i: Any) -> Any:
-    if isinstance(i, Tensor):
-        if i.dtype.kind not in "biu":
-            raise IndexError(f"tensors used as indices must be integer or boolean, got {i.dtype}")
-        return i._data
-    if isinstance(i, list):
-        return np.asarray(i)
-    return i
-
-
-def _placed(base: np.ndarray, idx: Any, value: np.ndarray) -> np.ndarray:
-    out = np.zeros_like(base)
-    out[idx] = value
-    return out
-
-
 def _raw_from_user(g: Any, fn_: Function, i: int) -> np.ndarray:
     if isinstance(g, Tensor):
         return g._data
@@ -1030,360 +797,72 @@ def _gradient_from_user(g: Any, fn_: Function, i: int) -> Tensor:
                     f"gradient for input {i}; return a Tensor (or a numpy array), or None")
 
 
-# ---------------------------------------------------------------- creation
-
-def tensor(data: Any, requires_grad: bool = False, dtype: Any = None,
-           name: str | None = None) -> Tensor:
-    """Make a Tensor (PyTorch's `torch.tensor`)."""
-    return Tensor(data, requires_grad=requires_grad, dtype=dtype, name=name)
-
-
-def _shape_arg(shape: tuple[Any, ...]) -> tuple[int, ...]:
-    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-        return tuple(shape[0])
-    return tuple(shape)
-
-
-def _new(arr: np.ndarray, requires_grad: bool) -> Tensor:
-    return Tensor(arr, requires_grad=requires_grad)
-
-
-def zeros(*shape: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    """A tensor of zeros."""
-    return _new(np.zeros(_shape_arg(shape), dtype=dtype or _default_dtype), requires_grad)
-
-
-def ones(*shape: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    """A tensor of ones."""
-    return _new(np.ones(_shape_arg(shape), dtype=dtype or _default_dtype), requires_grad)
-
-
-def full(shape: Any, fill_value: float, dtype: Any = None,
-         requires_grad: bool = False) -> Tensor:
-    """A tensor filled with `fill_value`."""
-    shp = (shape,) if isinstance(shape, int) else tuple(shape)
-    return _new(np.full(shp, fill_value, dtype=dtype or _default_dtype), requires_grad)
-
-
-def arange(start: float, stop: float | None = None, step: float = 1, dtype: Any = None,
-           requires_grad: bool = False) -> Tensor:
-    """Evenly spaced values in [start, stop) (numpy's arange; float default dtype)."""
-    arr = np.arange(start, stop, step) if stop is not None else np.arange(start)
-    return _new(arr.astype(dtype or _default_dtype), requires_grad)
-
-
-def linspace(start: float, stop: float, num: int = 50, dtype: Any = None,
-             requires_grad: bool = False) -> Tensor:
-    """`num` evenly spaced values from start to stop inclusive."""
-    return _new(np.linspace(start, stop, num, dtype=dtype or _default_dtype), requires_grad)
-
-
-def eye(n: int, m: int | None = None, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    """The identity matrix."""
-    return _new(np.eye(n, m, dtype=dtype or _default_dtype), requires_grad)
-
-
-def rand(*shape: Any, dtype: Any = None, requires_grad: bool = False,
-         rng: np.random.Generator | None = None) -> Tensor:
-    """Uniform [0, 1) samples; pass `rng` for reproducibility."""
-    r = rng if rng is not None else np.random.default_rng()
-    return _new(r.random(_shape_arg(shape)).astype(dtype or _default_dtype), requires_grad)
-
-
-def randn(*shape: Any, dtype: Any = None, requires_grad: bool = False,
-          rng: np.random.Generator | None = None) -> Tensor:
-    """Standard normal samples; pass `rng` for reproducibility."""
-    r = rng if rng is not None else np.random.default_rng()
-    return _new(r.standard_normal(_shape_arg(shape)).astype(dtype or _default_dtype),
-                requires_grad)
-
-
-def zeros_like(t: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    """Zeros with `t`'s shape (and dtype unless given)."""
-    a = np.asarray(t)
-    return _new(np.zeros(a.shape, dtype=dtype or a.dtype), requires_grad)
-
-
-def ones_like(t: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    """Ones with `t`'s shape (and dtype unless given)."""
-    a = np.asarray(t)
-    return _new(np.ones(a.shape, dtype=dtype or a.dtype), requires_grad)
-
-
-def full_like(t: Any, fill_value: float, dtype: Any = None,
-              requires_grad: bool = False) -> Tensor:
-    """`fill_value` with `t`'s shape (and dtype unless given)."""
-    a = np.asarray(t)
-    return _new(np.full(a.shape, fill_value, dtype=dtype or a.dtype), requires_grad)
-
-
-# ---------------------------------------------------------------- module-level ops
-
-def _t(x: Any) -> Tensor:
-    return x if isinstance(x, Tensor) else Tensor(x)
-
-
-def exp(x: Any) -> Tensor:
-    """e ** x."""
-    return _t(x).exp()
-
-
-def log(x: Any) -> Tensor:
-    """Natural logarithm."""
-    return _t(x).log()
-
-
-def sqrt(x: Any) -> Tensor:
-    """Square root."""
-    return _t(x).sqrt()
-
-
-def abs(x: Any) -> Tensor:  # noqa: A001 - numpy's name
-    """Absolute value."""
-    return _t(x).abs()
-
-
-def sin(x: Any) -> Tensor:
-    """Sine."""
-    return _t(x).sin()
-
-
-def cos(x: Any) -> Tensor:
-    """Cosine."""
-    return _t(x).cos()
-
-
-def tanh(x: Any) -> Tensor:
-    """Hyperbolic tangent."""
-    return _t(x).tanh()
-
-
-def sigmoid(x: Any) -> Tensor:
-    """Logistic sigmoid."""
-    return _t(x).sigmoid()
-
-
-def relu(x: Any) -> Tensor:
-    """max(x, 0)."""
-    return _t(x).relu()
-
-
-def clip(x: Any, lo: Any = None, hi: Any = None) -> Tensor:
-    """Limit to [lo, hi]."""
-    return _t(x).clip(lo, hi)
-
-
-def sign(x: Any) -> Tensor:
-    """-1, 0 or +1."""
-    return _t(x).sign()
-
-
-def floor(x: Any) -> Tensor:
-    """Round down."""
-    return _t(x).floor()
-
-
-def _pair(a: Any, b: Any, op: str) -> tuple[Tensor, Tensor]:
-    if isinstance(a, Tensor):
-        return a, _to_tensor(b, a)
-    if isinstance(b, Tensor):
-        return _to_tensor(a, b), b
-    raise TypeError(f"{op}: at least one argument must be a Tensor")
-
-
-def maximum(a: Any, b: Any) -> Tensor:
-    """Elementwise max (ties share the gradient)."""
-    return fn.Maximum.apply(*_pair(a, b, "maximum"))
-
-
-def minimum(a: Any, b: Any) -> Tensor:
-    """Elementwise min (ties share the gradient)."""
-    return fn.Minimum.apply(*_pair(a, b, "minimum"))
-
-
-def where(cond: Any, a: Any, b: Any) -> Tensor:
-    """Elements of `a` where `cond`, else of `b` (broadcast as numpy)."""
-    c = cond._data if isinstance(cond, Tensor) else np.asarray(cond)
-    if c.dtype != bool:
-        raise TypeError(f"where: the condition must be boolean, got dtype {c.dtype}")
-    if not isinstance(a, Tensor) and not isinstance(b, Tensor):
-        a = Tensor(a)
-    ta, tb = (a, _to_tensor(b, a)) if isinstance(a, Tensor) else (_to_tensor(a, b), b)
-    try:
-        np.broadcast_shapes(c.shape, ta.shape, tb.shape)
-    except ValueError:
-        raise ValueError(f"where: shapes {c.shape} (cond), {ta.shape} and {tb.shape} do not "
-                         "broadcast together") from None
-    return fn.Where.apply(c, ta, tb)
-
-
-def matmul(a: Any, b: Any) -> Tensor:
-    """Matrix product, numpy's rules; the error names both shapes."""
-    ta, tb = _pair(a, b, "matmul")
-    sa, sb = ta.shape, tb.shape
-    if not sa or not sb:
-        raise ValueError(f"matmul: both operands need at least 1 dimension, got shapes {sa} "
-                         f"and {sb}; use * for scalars")
-    k_a = sa[-1]
-    k_b = sb[0] if len(sb) == 1 else sb[-2]
-    if k_a != k_b:
-        raise ValueError(f"matmul: shapes {sa} @ {sb} do not match: the last axis of the first "
-                         f"({k_a}) must equal the {'only' if len(sb) == 1 else 'second-to-last'}"
-                         f" axis of the second ({k_b})")
-    if len(sa) > 2 and len(sb) > 2:
-        try:
-            np.broadcast_shapes(sa[:-2], sb[:-2])
-        except ValueError:
-            raise ValueError(f"matmul: batch dimensions of {sa} @ {sb} do not broadcast") \
-                from None
-    return fn.MatMul._apply2(ta, tb)
-
-
-def concatenate(tensors: Sequence[Any], axis: int = 0) -> Tensor:
-    """Join tensors along an existing axis."""
-    ts = [_t(x) for x in tensors]
-    if not ts:
-        raise ValueError("concatenate: need at least one tensor")
-    nd = ts[0].ndim
-    if nd == 0:
-        raise ValueError("concatenate: zero-dimensional tensors cannot be concatenated")
-    ax = _check_axis(axis, nd, "concatenate", tuples=False)
-    for t in ts:
-        if t.ndim != nd or any(s != r for i, (s, r) in enumerate(zip(t.shape, ts[0].shape))
-                               if i != ax):
-            raise ValueError(f"concatenate: shapes {[x.shape for x in ts]} differ outside "
-                             f"axis {ax}")
-    return fn.Concatenate.apply(ax, *ts)
-
-
-def stack(tensors: Sequence[Any], axis: int = 0) -> Tensor:
-    """Join tensors along a new axis."""
-    ts = [_t(x) for x in tensors]
-    if not ts:
-        raise ValueError("stack: need at least one tensor")
-    if any(t.shape != ts[0].shape for t in ts):
-        raise ValueError(f"stack: all tensors need the same shape, got {[t.shape for t in ts]}")
-    ax = _check_axis(axis, ts[0].ndim + 1, "stack", tuples=False)
-    return concatenate([t.unsqueeze(ax) for t in ts], axis=ax)
-
-
-def split(x: Tensor, indices_or_sections: Any, axis: int = 0) -> list[Tensor]:
-    """Split along `axis` into equal sections or at the given indices (numpy's meaning)."""
-    ax = _check_axis(axis, x.ndim, "split", tuples=False)
-    n = x.shape[ax]
-    if isinstance(indices_or_sections, int):
-        if indices_or_sections <= 0 or n % indices_or_sections:
-            raise ValueError(f"split: axis {ax} of length {n} does not divide into "
-                             f"{indices_or_sections} equal sections")
-        step = n // indices_or_sections
-        bounds = list(range(0, n + 1, step))
-    else:
-        bounds = [0, *[int(i) for i in indices_or_sections], n]
-    pre = (slice(None),) * ax
-    return [x[pre + (slice(lo, hi),)] for lo, hi in zip(bounds[:-1], bounds[1:])]
-
-
-def pad(x: Tensor, pad_width: Any, constant_values: float = 0.0) -> Tensor:
-    """Pad with a constant, numpy's `pad_width` forms (int, (before, after), or per axis)."""
-    pw = np.broadcast_to(np.asarray(pad_width, dtype=int), (x.ndim, 2))
-    if (pw < 0).any():
-        raise ValueError(f"pad: pad widths must be non-negative, got {pad_width!r}")
-    return fn.Pad.apply(_t(x), tuple(map(tuple, pw.tolist())), constant_values)
-
-
-def sum(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:  # noqa: A001
-    """Sum over `axis`."""
-    return _t(x).sum(axis, keepdims)
-
-
-def mean(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
-    """Mean over `axis`."""
-    return _t(x).mean(axis, keepdims)
-
-
-def max(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:  # noqa: A001
-    """Maximum over `axis`."""
-    return _t(x).max(axis, keepdims)
-
-
-def min(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:  # noqa: A001
-    """Minimum over `axis`."""
-    return _t(x).min(axis, keepdims)
-
-
-def var(x: Any, axis: Any = None, keepdims: bool = False, ddof: int = 0) -> Tensor:
-    """Variance over `axis`."""
-    return _t(x).var(axis, keepdims, ddof)
-
-
-def std(x: Any, axis: Any = None, keepdims: bool = False, ddof: int = 0) -> Tensor:
-    """Standard deviation over `axis`."""
-    return _t(x).std(axis, keepdims, ddof)
-
-
-def logsumexp(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
-    """Stable log(sum(exp(x))) over `axis`."""
-    return _t(x).logsumexp(axis, keepdims)
-
-
-def prod(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
-    """Product over `axis`."""
-    return _t(x).prod(axis, keepdims)
-
-
-def argmax(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
-    """Index of the maximum."""
-    return _t(x).argmax(axis, keepdims)
-
-
-def argmin(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
-    """Index of the minimum."""
-    return _t(x).argmin(axis, keepdims)
-
-
-def reshape(x: Any, *shape: Any) -> Tensor:
-    """Reshape."""
-    return _t(x).reshape(*shape)
-
-
-def transpose(x: Any, *axes: Any) -> Tensor:
-    """Permute axes."""
-    return _t(x).transpose(*axes)
-
-
-def swapaxes(x: Any, axis1: int, axis2: int) -> Tensor:
-    """Exchange two axes."""
-    return _t(x).swapaxes(axis1, axis2)
-
-
-def flatten(x: Any, start_axis: int = 0) -> Tensor:
-    """Merge axes from `start_axis` on."""
-    return _t(x).flatten(start_axis)
-
-
-def squeeze(x: Any, axis: Any = None) -> Tensor:
-    """Drop size-1 axes."""
-    return _t(x).squeeze(axis)
-
-
-def unsqueeze(x: Any, axis: int) -> Tensor:
-    """Insert a size-1 axis."""
-    return _t(x).unsqueeze(axis)
-
-
-expand_dims = unsqueeze
-
-
-def broadcast_to(x: Any, shape: Sequence[int]) -> Tensor:
-    """Broadcast to `shape`."""
-    return _t(x).broadcast_to(shape)
-
-
-def softmax(x: Any, axis: int = -1) -> Tensor:
-    """Stable softmax along `axis`."""
-    return _t(x).softmax(axis)
-
-
-def log_softmax(x: Any, axis: int = -1) -> Tensor:
-    """Stable log-softmax along `axis`."""
-    return _t(x).log_softmax(axis)
+# The creation functions and the module-level ops live in their own files and are re-exported
+# here, so `autograd_core.tensor` stays the one namespace of the Tensor front-end.
+from . import ops as _ops  # noqa: E402
+from .creation import (  # noqa: E402
+    arange,
+    eye,
+    full,
+    full_like,
+    linspace,
+    ones,
+    ones_like,
+    rand,
+    randn,
+    tensor,
+    zeros,
+    zeros_like,
+)
+from .ops import (  # noqa: E402
+    abs,
+    argmax,
+    argmin,
+    broadcast_to,
+    clip,
+    concatenate,
+    cos,
+    exp,
+    expand_dims,
+    flatten,
+    floor,
+    log,
+    log_softmax,
+    logsumexp,
+    matmul,
+    max,
+    maximum,
+    mean,
+    min,
+    minimum,
+    pad,
+    prod,
+    relu,
+    reshape,
+    sigmoid,
+    sign,
+    sin,
+    softmax,
+    split,
+    sqrt,
+    squeeze,
+    stack,
+    std,
+    sum,
+    swapaxes,
+    tanh,
+    transpose,
+    unsqueeze,
+    var,
+    where,
+)
+
+__all__ = [
+    "Tensor", "set_default_dtype", "get_default_dtype", "tensor", "zeros", "ones", "full",
+    "arange", "linspace", "eye", "rand", "randn", "zeros_like", "ones_like", "full_like",
+    "exp", "log", "sqrt", "abs", "sin", "cos", "tanh", "sigmoid", "relu", "clip", "sign",
+    "floor", "maximum", "minimum", "where", "matmul", "concatenate", "stack", "split",
+    "pad", "sum", "mean", "max", "min", "var", "std", "logsumexp", "prod", "argmax",
+    "argmin", "reshape", "transpose", "swapaxes", "flatten", "squeeze", "unsqueeze",
+    "expand_dims", "broadcast_to", "softmax", "log_softmax",
+]

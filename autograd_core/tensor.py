@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Sequence
-from numbers import Number
 from typing import Any
 
 import numpy as np
 
 from . import functions as fn
+from . import tensor_hooks as _engine_hooks
 from . import tensor_inplace as _inplace_ops
 from ._validate import (
     _as_array,
@@ -233,116 +233,18 @@ class Tensor(Node):
         """True if every element is true."""
         return bool(np.all(self._data))
 
-    # ---------------------------------------------------------------- engine hooks
-    def _seed_grad(self, gradient: Any) -> Tensor:
-        if gradient is None:
-            if self._data.size != 1:
-                raise RuntimeError(
-                    f"backward: a gradient is needed for non-scalar outputs; this output has "
-                    f"shape {self.shape}. Pass gradient= (same shape), or reduce it first "
-                    "(e.g. .sum() or .mean()).")
-            return Tensor._wrap(np.ones(self.shape, dtype=self.dtype))
-        if isinstance(gradient, Tensor):
-            # Kept as given: with create_graph=True a gradient that requires grad stays in the
-            # graph; the engine copies a raw seed before it could become a leaf's `.grad`.
-            g = gradient
-        else:
-            g = Tensor._wrap(_as_array(gradient, None, "backward gradient"))
-        if g.shape != self.shape:
-            raise RuntimeError(f"backward: gradient has shape {g.shape} but the output has "
-                               f"shape {self.shape}")
-        return g
-
-    def _fit_grad(self, g: Any, fn_: Function, i: int) -> Tensor:
-        if type(g) is not Tensor:
-            g = _gradient_from_user(g, fn_, i)
-        gd = g._data
-        shape = self._data.shape
-        if gd.shape != shape:
-            if not _reducible(gd.shape, shape):
-                raise RuntimeError(
-                    f"{type(fn_).__name__}.backward returned a gradient of shape {gd.shape} for "
-                    f"input {i}, which has shape {shape}; they must match (or broadcast to it)")
-            g = fn.SumTo._apply1(g, shape)
-        if gd.dtype != self._data.dtype and self._data.dtype.kind == "f":
-            g = g.astype(self._data.dtype)
-        return g
-
-    def _accumulate(self, g: Any, create_graph: bool, stored: set[int]) -> None:
-        if create_graph:
-            self.grad = g if self.grad is None else self.grad + g
-            return
-        gd = g._data
-        old = self.grad
-        if old is None:
-            # Never let two `.grad`s (or a user's array) share memory: the first in-place
-            # update of one would silently change the other.
-            if id(gd) in stored or not gd.flags.owndata or not gd.flags.writeable \
-                    or g.requires_grad or g is self:
-                gd = gd.copy()
-            stored.add(id(gd))
-            self.grad = Tensor._wrap(gd)
-        else:
-            # Out of place: a reference the user kept to the old .grad stays what it was.
-            self.grad = Tensor._wrap(old._data + gd)
-
-    def _wrap_grad(self, g: Any) -> Tensor:
-        return Tensor._wrap(g if type(g) is np.ndarray else np.asarray(g))
-
-    def _fit_raw(self, g: Any, fn_: Function, i: int) -> np.ndarray:
-        if type(g) is not np.ndarray:
-            g = _raw_from_user(g, fn_, i)
-        d = self._data
-        if g.shape != d.shape:
-            if not _reducible(g.shape, d.shape):
-                raise RuntimeError(
-                    f"{type(fn_).__name__}.backward returned a gradient of shape {g.shape} for "
-                    f"input {i}, which has shape {d.shape}; they must match (or broadcast to it)")
-            g = fn.sum_to_array(g, d.shape)
-        if g.dtype != d.dtype and d.dtype.kind == "f":
-            g = g.astype(d.dtype)
-        return g
-
-    def _accumulate_raw(self, g: np.ndarray, stored: set[int]) -> None:
-        old = self.grad
-        if old is None:
-            # Never let two `.grad`s (or a user's array) share memory: the first in-place
-            # update of one would silently change the other.
-            if id(g) in stored or not g.flags.owndata or not g.flags.writeable:
-                g = g.copy()
-            stored.add(id(g))
-            self.grad = Tensor._wrap(g)
-        else:
-            # Out of place: a reference the user kept to the old .grad stays what it was.
-            self.grad = Tensor._wrap(old._data + g)
-
-    def _check_finite(self) -> str | None:
-        d = self._data
-        if d.dtype.kind != "f" or d.size == 0:
-            return None
-        if np.isnan(d).any():
-            return "NaN"
-        return "Inf" if np.isinf(d).any() else None
-
-    def _describe(self) -> str:
-        d = self._data
-        rng = ""
-        if d.size and d.dtype.kind in "biuf":
-            with np.errstate(invalid="ignore"):
-                rng = f", range [{np.nanmin(d):.4g}, {np.nanmax(d):.4g}]" \
-                    if not np.isnan(d).all() else ", all NaN"
-        nm = f"{self.name!r} " if self.name else ""
-        return f"Tensor {nm}shape={d.shape} dtype={d.dtype}{rng}"
-
-    def _meta(self) -> tuple[tuple[int, ...], np.dtype]:
-        return self._data.shape, self._data.dtype
-
-    @staticmethod
-    def _zeros(meta: tuple[tuple[int, ...], np.dtype]) -> Tensor:
-        return Tensor._wrap(np.zeros(meta[0], dtype=meta[1]))
-
-    def _detached(self) -> Tensor:
-        return self if self._fn is None and not self.requires_grad else Tensor._wrap(self._data)
+    # ---------------------------------------------------------------- engine hooks: tensor_hooks.py
+    _seed_grad = _engine_hooks._seed_grad
+    _fit_grad = _engine_hooks._fit_grad
+    _accumulate = _engine_hooks._accumulate
+    _wrap_grad = _engine_hooks._wrap_grad
+    _fit_raw = _engine_hooks._fit_raw
+    _accumulate_raw = _engine_hooks._accumulate_raw
+    _check_finite = _engine_hooks._check_finite
+    _describe = _engine_hooks._describe
+    _meta = _engine_hooks._meta
+    _zeros = staticmethod(_engine_hooks._zeros)
+    _detached = _engine_hooks._detached
 
 
     # ---------------------------------------------------------------- in-place (tensor_inplace.py)
@@ -777,24 +679,6 @@ def _scalar_or_none(x: Any, where: str) -> Any:
     if isinstance(x, Tensor):
         return x._data
     return _check_operand(x, where)
-
-
-def _raw_from_user(g: Any, fn_: Function, i: int) -> np.ndarray:
-    if isinstance(g, Tensor):
-        return g._data
-    if isinstance(g, (np.ndarray, Number, np.generic)) and not isinstance(g, complex):
-        return np.asarray(g)
-    raise TypeError(f"{type(fn_).__name__}.backward returned a {type(g).__name__} as the "
-                    f"gradient for input {i}; return a Tensor (or a numpy array), or None")
-
-
-def _gradient_from_user(g: Any, fn_: Function, i: int) -> Tensor:
-    if isinstance(g, Tensor):
-        return g
-    if isinstance(g, (np.ndarray, Number, np.generic)):
-        return Tensor._wrap(np.asarray(g))
-    raise TypeError(f"{type(fn_).__name__}.backward returned a {type(g).__name__} as the "
-                    f"gradient for input {i}; return a Tensor (or a numpy array), or None")
 
 
 # The creation functions and the module-level ops live in their own files and are re-exported

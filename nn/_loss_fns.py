@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd_core import Tensor, where
+from autograd_core import Function, Tensor, where
 from autograd_core import functions as _fns
 
 from ._activation_fns import _Softplus
@@ -21,7 +21,8 @@ __all__ = ["mse_loss", "l1_loss", "huber_loss", "binary_cross_entropy",
            "binary_cross_entropy_with_logits", "cross_entropy", "nll_loss", "hinge_loss",
            "kl_div"]
 
-_LOG_FLOOR = math.exp(-100.0)  # PyTorch clamps log(p) at -100 in binary_cross_entropy
+_LOG_MIN = -100.0  # PyTorch clamps log(p) and log(1 - p) at -100 in binary_cross_entropy
+_BCE_EPS = 1e-12  # and divides its gradient by max(p (1 - p), 1e-12)
 
 
 def _reduce(loss: Tensor, reduction: str, op: str) -> Tensor:
@@ -82,7 +83,8 @@ def binary_cross_entropy(input: Any, target: Any, weight: Any = None,
     """Binary cross-entropy on probabilities p in [0, 1].
 
     l_i = -w_i [y_i log p_i + (1 - y_i) log(1 - p_i)]; the logs are clamped at -100
-    (PyTorch), so p = 0 or 1 gives a finite loss.
+    (PyTorch), so p = 0 or 1 gives a finite loss, and the gradient is PyTorch's
+    w_i (p_i - y_i) / max(p_i (1 - p_i), 1e-12).
     """
     p, y = _pair(input, target, "binary_cross_entropy")
     d = p.data
@@ -90,10 +92,32 @@ def binary_cross_entropy(input: Any, target: Any, weight: Any = None,
         raise ValueError(f"binary_cross_entropy: input must hold probabilities in [0, 1], got "
                          f"values in [{np.nanmin(d):.4g}, {np.nanmax(d):.4g}]; for logits use "
                          "binary_cross_entropy_with_logits")
-    log_p = p.clip(_LOG_FLOOR, None).log()
-    log_q = (1.0 - p).clip(_LOG_FLOOR, None).log()
-    loss = -(y * log_p + (1.0 - y) * log_q)
+    loss = _BinaryCrossEntropy.apply(p, y)
     return _reduce(_weighted(loss, weight), reduction, "binary_cross_entropy")
+
+
+class _BinaryCrossEntropy(Function):
+    """-[y max(log p, -100) + (1 - y) max(log(1 - p), -100)], elementwise; a primitive so that
+    value and gradient are PyTorch's at p = 0 and 1 in any dtype (clamping p itself at e^-100
+    would underflow in float32 and zero the gradient there)."""
+
+    __slots__ = ()
+
+    def forward(ctx, p, y):
+        with np.errstate(divide="ignore", invalid="ignore"):  # log 0 is clamped; NaN stays
+            log_p = np.maximum(np.log(p), _LOG_MIN)
+            log_q = np.maximum(np.log(1.0 - p), _LOG_MIN)
+        return (-(y * log_p + (1.0 - y) * log_q)).astype(p.dtype, copy=False)
+
+    def backward(ctx, g):
+        p, y = ctx.inputs
+        gp = gy = None
+        if ctx.needs_input_grad[0]:
+            gp = g * (p - y) / (p * (1.0 - p)).clip(_BCE_EPS, None)
+        if ctx.needs_input_grad[1]:
+            with np.errstate(divide="ignore"):
+                gy = g * ((1.0 - p).log().clip(_LOG_MIN, None) - p.log().clip(_LOG_MIN, None))
+        return gp, gy
 
 
 def binary_cross_entropy_with_logits(input: Any, target: Any, weight: Any = None,

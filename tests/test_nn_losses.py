@@ -242,3 +242,20 @@ def test_parity_with_pytorch(rng):
     y = rng.standard_normal((6, 4))
     np.testing.assert_allclose(F.huber_loss(Tensor(z), y, delta=0.5).data,
                                tf.huber_loss(torch.tensor(z), torch.tensor(y), delta=0.5).numpy())
+
+
+def test_bce_clamps_the_log_not_the_input_as_pytorch():
+    # PyTorch clamps log(p) at -100. Clamping p at e^-100 instead is the same in float64 but
+    # not in float32, where e^-100 is subnormal (the loss came out 99.98); and it zeroed the
+    # gradient at p = 0, where PyTorch's is (p - y) / max(p (1 - p), 1e-12).
+    p = Tensor(np.array([0.0, 1.0, 1e-30, 0.3], dtype=np.float32), requires_grad=True)
+    y = np.array([1.0, 0.0, 1.0, 1.0], dtype=np.float32)
+    loss = F.binary_cross_entropy(p, y, reduction="none")
+    assert loss.dtype == np.float32
+    pd = np.array([0.0, 1.0, 1e-30, 0.3])  # float64 copy for the reference
+    with np.errstate(divide="ignore"):
+        want = np.minimum(-np.log(np.where(y == 1, pd, 1 - pd)), 100.0)
+    np.testing.assert_allclose(loss.data, want, rtol=1e-6)
+    loss.sum().backward()
+    np.testing.assert_allclose(p.grad.data, (pd - y) / np.maximum(pd * (1 - pd), 1e-12),
+                               rtol=1e-5)

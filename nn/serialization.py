@@ -139,6 +139,12 @@ def _write_npz(f: Any, arrays: dict[str, np.ndarray]) -> None:
     np.savez(f, **arrays)  # type: ignore[arg-type]
 
 
+def _is_pickle_refusal(e: ValueError) -> bool:
+    """Whether numpy refused to read something because it would need unpickling."""
+    msg = str(e)
+    return "allow_pickle" in msg or "Object arrays" in msg or "pickled" in msg
+
+
 def load(path: str | os.PathLike[str]) -> Any:
     """Read a checkpoint written by `save` (or any `.npz` of plain arrays), without pickle.
 
@@ -150,7 +156,15 @@ def load(path: str | os.PathLike[str]) -> Any:
         npz = np.load(path, allow_pickle=False)
     except FileNotFoundError:
         raise
-    except Exception as e:  # BadZipFile, EOFError, ValueError, OSError...
+    except ValueError as e:
+        if _is_pickle_refusal(e):  # a bare pickle (torch.save's payload) or an object .npy
+            raise UnsafeCheckpointError(
+                f"{where}: the file holds pickled data; refusing to load it, because "
+                "unpickling can run arbitrary code. Checkpoints written by nn.save never "
+                "contain any.") from None
+        raise CheckpointError(f"{where}: not a readable .npz checkpoint (truncated or "
+                              f"corrupted?): {type(e).__name__}: {e}") from None
+    except Exception as e:  # BadZipFile, EOFError, OSError...
         raise CheckpointError(f"{where}: not a readable .npz checkpoint (truncated or "
                               f"corrupted?): {type(e).__name__}: {e}") from None
     if not isinstance(npz, np.lib.npyio.NpzFile):
@@ -161,7 +175,7 @@ def load(path: str | os.PathLike[str]) -> Any:
             try:
                 arrays[key] = npz[key]  # read every member now: all or nothing
             except ValueError as e:
-                if "allow_pickle" in str(e) or "Object arrays" in str(e):
+                if _is_pickle_refusal(e):
                     raise UnsafeCheckpointError(
                         f"{where}: member {key!r} is a pickled object array; refusing to load "
                         "it, because unpickling can run arbitrary code. Checkpoints written by "

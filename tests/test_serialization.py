@@ -101,10 +101,15 @@ def test_pickled_content_is_refused_and_never_run(tmp_path):
     with pytest.raises(nn.UnsafeCheckpointError, match="pickled object array"):
         nn.load(path)
     assert not os.path.exists(marker)
-    # the same payload in a bare pickle file is not an npz at all
+    # the same payload in a bare pickle file (what torch.save writes, in a zip) or in an
+    # object .npy: refused as pickled content too, not as a mere unreadable file
     (tmp_path / "evil.pkl").write_bytes(pickle.dumps(_Payload(marker)))
-    with pytest.raises(nn.CheckpointError, match="not a readable .npz"):
+    with pytest.raises(nn.UnsafeCheckpointError, match="pickled"):
         nn.load(tmp_path / "evil.pkl")
+    with open(tmp_path / "evil.npy", "wb") as f:
+        np.save(f, evil, allow_pickle=True)
+    with pytest.raises(nn.UnsafeCheckpointError, match="pickled"):
+        nn.load(tmp_path / "evil.npy")
     assert not os.path.exists(marker)
 
 

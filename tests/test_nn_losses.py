@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import nn
-from autograd_core import Tensor, gradcheck
+from autograd_core import Tensor, gradcheck, gradgradcheck
 from nn import F
 
 
@@ -259,3 +259,11 @@ def test_bce_clamps_the_log_not_the_input_as_pytorch():
     loss.sum().backward()
     np.testing.assert_allclose(p.grad.data, (pd - y) / np.maximum(pd * (1 - pd), 1e-12),
                                rtol=1e-5)
+
+
+def test_bce_gradcheck_in_input_and_target(rng):
+    p = Tensor(rng.uniform(0.05, 0.95, (3, 4)), requires_grad=True)
+    t = Tensor(rng.uniform(0.0, 1.0, (3, 4)), requires_grad=True)  # soft targets
+    w = rng.random((3, 4))
+    assert gradcheck(lambda a, b: F.binary_cross_entropy(a, b, weight=w), (p, t))
+    assert gradgradcheck(lambda a, b: F.binary_cross_entropy(a, b, reduction="sum"), (p, t))

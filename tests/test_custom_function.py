@@ -237,3 +237,47 @@ def test_wrong_backward_is_caught_by_the_finite_difference_helper() -> None:
         check_tensor_grads(BadSin.apply, np.array([0.3, 1.0]))
     with pytest.raises(AssertionError):
         ag.gradcheck(BadSin.apply, (Tensor(np.array([0.3, 1.0]), requires_grad=True),))
+
+
+# ---------------------------------------------------------------- reviewer's edge cases
+
+
+def test_multi_output_second_derivative_and_separate_backwards() -> None:
+    # f = sum((a + b) * (a * b)): d2f/da2 = 4b (with b held), through both outputs' graphs.
+    a = Tensor(np.array([0.5, -1.0]), requires_grad=True)
+    b = Tensor(np.array([2.0, 0.3]), requires_grad=True)
+    s, p = SumAndProduct.apply(a, b)
+    (ga, gb) = ag.grad((s * p).sum(), [a, b], create_graph=True)
+    np.testing.assert_allclose(ga.data, 2 * a.data * b.data + b.data**2)
+    (haa,) = ag.grad(ga.sum(), a)
+    np.testing.assert_allclose(haa.data, 2 * b.data)
+    # Each output on its own pass (retain_graph): gradients accumulate as in PyTorch.
+    s, p = SumAndProduct.apply(a, b)
+    s.sum().backward(retain_graph=True)
+    p.sum().backward()
+    np.testing.assert_allclose(a.grad.data, 1 + b.data)
+    np.testing.assert_allclose(b.grad.data, 1 + a.data)
+
+
+def test_grad_with_respect_to_one_output_of_a_multi_output_op() -> None:
+    a = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    b = Tensor(np.array([3.0, -1.0]), requires_grad=True)
+    s, p = SumAndProduct.apply(a, b)
+    y = (s * p).sum()
+    gs, gp, ga = ag.grad(y, [s, p, a])
+    np.testing.assert_allclose(gs.data, p.data)
+    np.testing.assert_allclose(gp.data, s.data)
+    np.testing.assert_allclose(ga.data, p.data + s.data * b.data)
+    assert a.grad is None and b.grad is None
+
+
+def test_raw_saved_arrays_give_first_order_only_and_gradgradcheck_says_so() -> None:
+    # Cube saves the raw array forward received: first derivatives are right, but the
+    # backward graph cannot see x, so second derivatives are missing (not PyTorch's behaviour,
+    # where saved tensors stay in the graph). gradgradcheck must catch it; saving ctx.inputs
+    # (ScaledExp's way) is the fix.
+    x = Tensor(np.array([0.5, 1.5]), requires_grad=True)
+    assert ag.gradcheck(Cube.apply, (x,))
+    res = ag.check_gradients(Cube.apply, (x,), order=2)
+    assert not res.ok and "missing gradient" in res.message
+    assert ag.gradgradcheck(lambda t: ScaledExp.apply(t, 2.0), (x,))

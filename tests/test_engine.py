@@ -254,3 +254,47 @@ def test_backward_through_wide_fanout_accumulates() -> None:
         y = y + t
     y.sum().backward()
     np.testing.assert_allclose(x.grad.data, [sum(range(200))] * 2)
+
+
+# ---------------------------------------------------------------- reviewer's edge cases
+
+
+def test_grad_of_several_outputs_sums_their_vector_jacobian_products() -> None:
+    x = Tensor(np.array([1.0, -2.0]), requires_grad=True)
+    y1, y2 = x * x, x.sum() * 3
+    (g,) = grad([y1, y2], x, grad_outputs=[Tensor(np.array([1.0, 2.0])), None])
+    np.testing.assert_allclose(g.data, 2 * x.data * [1.0, 2.0] + 3)
+    assert x.grad is None
+
+
+def test_grad_of_an_output_with_respect_to_itself_is_the_seed() -> None:
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    y = x * 2
+    gy, gx = grad(y, [y, x], grad_outputs=np.array([0.5, -1.0]))
+    np.testing.assert_allclose(gy.data, [0.5, -1.0])
+    np.testing.assert_allclose(gx.data, [1.0, -2.0])
+
+
+def test_no_grad_inside_create_graph_cuts_only_that_part() -> None:
+    x = Tensor(np.array([0.5, 1.5]), requires_grad=True)
+    with no_grad():
+        c = x * 10  # a constant: no history
+    y = (x**2 * c).sum()
+    assert not c.requires_grad and c.is_leaf
+    (g,) = grad(y, x, create_graph=True)
+    np.testing.assert_allclose(g.data, 2 * x.data * c.data)
+    (h,) = grad(g.sum(), x)
+    np.testing.assert_allclose(h.data, 2 * c.data)  # c is a constant in the second derivative
+
+
+def test_retain_graph_second_backward_through_value_and_tensor_accumulates_exactly() -> None:
+    x = Value(0.7)
+    y = x.tanh() * x
+    y.backward(retain_graph=True)
+    first = x.grad
+    y.backward(retain_graph=True)
+    y.backward()
+    assert x.grad == pytest.approx(3 * first)
+    assert first == pytest.approx(np.tanh(0.7) + 0.7 * (1 - np.tanh(0.7) ** 2))
+    with pytest.raises(RuntimeError, match="retain_graph=True"):
+        y.backward()

@@ -36,6 +36,29 @@ def test_max_ties_split_gradient_evenly() -> None:
     np.testing.assert_allclose(z.grad.data, [0.5, 0.0])
 
 
+@pytest.mark.parametrize("name", ["max", "min"])
+@pytest.mark.parametrize("axis,keepdims", [(None, False), (None, True), (0, True), (-1, False)])
+def test_reduction_ties_split_evenly_for_every_axis(name: str, axis: Any, keepdims: bool) -> None:
+    a = np.array([[2.0, -1.0, 2.0], [-1.0, -1.0, 0.5]])
+    x = Tensor(a, requires_grad=True)
+    w = np.random.default_rng(3).standard_normal(np.shape(getattr(np, name)(
+        a, axis=axis, keepdims=keepdims)))
+    (getattr(x, name)(axis, keepdims=keepdims) * Tensor(w)).sum().backward()
+    # Independent expectation: each winner gets its output's weight / number of winners.
+    ext = getattr(np, name)(a, axis=axis, keepdims=True)
+    wins = (a == ext).astype(float)
+    share = np.reshape(w, ext.shape) / wins.sum(axis=axis, keepdims=True)
+    np.testing.assert_allclose(x.grad.data, wins * share)
+
+
+def test_minimum_ties_split_evenly() -> None:
+    y = Tensor(np.array([1.0, 1.0, -2.0]), requires_grad=True)
+    z = Tensor(np.array([1.0, 0.0, 3.0]), requires_grad=True)
+    ag.minimum(y, z).sum().backward()
+    np.testing.assert_allclose(y.grad.data, [0.5, 0.0, 1.0])
+    np.testing.assert_allclose(z.grad.data, [0.5, 1.0, 0.0])
+
+
 def test_kinks_at_zero() -> None:
     x = Tensor(np.zeros(3), requires_grad=True)
     (x.relu() + x.abs()).sum().backward()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -327,7 +328,10 @@ def test_matmul_shape_error_names_op_and_both_shapes() -> None:
 @pytest.mark.parametrize("call", [
     lambda t: t.sum(axis=3), lambda t: t.mean(axis=-4), lambda t: t.max(axis=2),
     lambda t: t.min(axis=(0, 5)), lambda t: t.var(axis=2), lambda t: t.std(axis=7),
-    lambda t: t.logsumexp(axis=2), lambda t: t.prod(axis=2), lambda t: t.softmax(axis=2),
+    lambda t: t.logsumexp(axis=2), lambda t: t.prod(axis=2),
+    pytest.param(lambda t: t.softmax(axis=2), marks=pytest.mark.xfail(
+        strict=True, reason="core bug: softmax's bad-axis error names log_softmax "
+        "(tensor.py Tensor.softmax delegates to log_softmax before checking the axis)")),
     lambda t: t.log_softmax(axis=-3), lambda t: t.argmax(axis=2), lambda t: t.swapaxes(0, 2),
     lambda t: t.unsqueeze(4), lambda t: ag.concatenate([t, t], axis=2),
     lambda t: t.squeeze(axis=3),
@@ -340,7 +344,8 @@ def test_bad_axis_error_names_op_axis_and_ndim(call: Callable[[Tensor], Any],
     with pytest.raises((ValueError, IndexError)) as info:
         call(t)
     msg = str(info.value)
-    assert op in msg, msg
+    # The op as a word: "softmax" must not pass by being part of "log_softmax".
+    assert re.search(rf"(?<![\w.]){op}\b", msg), msg
     assert "axis" in msg and ("2 dim" in msg or "3 dim" in msg), msg
 
 
@@ -364,3 +369,69 @@ def test_shape_errors_name_op_and_shapes(call: Callable[[], Any], words: list[st
         call()
     for w in words:
         assert w in str(info.value), (w, str(info.value))
+
+
+# ---------------------------------------------------------------- reviewer's edge cases
+
+
+@pytest.mark.xfail(strict=True, reason="core bug: creation.arange drops `step` when `stop` is "
+                   "omitted (np.arange(start) instead of np.arange(0, start, step))")
+def test_arange_with_only_stop_and_step_follows_numpy() -> None:
+    np.testing.assert_array_equal(ag.arange(5, step=2).data, np.arange(5, step=2))
+
+
+def test_leaf_hook_runs_once_on_the_summed_gradient() -> None:
+    # PyTorch: a leaf used on two paths sees one call, with the total gradient.
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    seen: list[np.ndarray] = []
+    x.register_hook(lambda g: seen.append(g.data.copy()))
+    (x * 3 + x * x).sum().backward()
+    assert len(seen) == 1
+    np.testing.assert_allclose(seen[0], 3 + 2 * x.data)
+    np.testing.assert_allclose(x.grad.data, 3 + 2 * x.data)
+
+
+@pytest.mark.parametrize("retain_first", [True, False])
+def test_retain_grad_stores_the_hook_replaced_gradient(retain_first: bool) -> None:
+    # PyTorch (>= 2.0): retain_grad's value is taken after every tensor hook, whatever the order.
+    x = Tensor(np.array([1.0, -2.0]), requires_grad=True)
+    m = x * 3
+    if retain_first:
+        m.retain_grad()
+    m.register_hook(lambda g: g * 10)
+    if not retain_first:
+        m.retain_grad()
+    (m * m).sum().backward()
+    np.testing.assert_allclose(m.grad.data, 10 * 2 * m.data)
+    np.testing.assert_allclose(x.grad.data, 3 * 10 * 2 * m.data)
+
+
+def test_backward_gradient_weights_a_non_scalar_output_and_accumulates() -> None:
+    x = Tensor(np.array([[1.0, 2.0], [3.0, 4.0]]), requires_grad=True)
+    w = np.array([[1.0, 0.0], [-2.0, 0.5]])
+    y = x * x
+    y.backward(gradient=Tensor(w), retain_graph=True)
+    np.testing.assert_allclose(x.grad.data, 2 * x.data * w)
+    y.backward(gradient=w)  # a second pass accumulates (PyTorch)
+    np.testing.assert_allclose(x.grad.data, 4 * x.data * w)
+    with pytest.raises(RuntimeError, match="retain_graph"):
+        y.backward(gradient=w)
+
+
+def test_float32_leaf_gets_a_float32_gradient_through_a_float64_graph() -> None:
+    a = Tensor(np.array([1.0, 2.0], dtype=np.float32), requires_grad=True)
+    b = Tensor(np.array([3.0, 4.0]), requires_grad=True)
+    y = a * b
+    assert y.dtype == np.float64  # numpy's promotion
+    y.sum().backward()
+    assert a.grad.dtype == np.float32 and b.grad.dtype == np.float64
+    np.testing.assert_array_equal(a.grad.data, [3.0, 4.0])
+    np.testing.assert_array_equal(b.grad.data, [1.0, 2.0])
+
+
+def test_zero_dim_tensor_round_trip() -> None:
+    x = Tensor(np.float64(1.5), requires_grad=True)
+    y = (x * x * x).sum(axis=None, keepdims=True)
+    assert x.shape == () and y.shape == () and x.grad is None
+    y.backward()
+    assert x.grad.shape == () and x.grad.item() == pytest.approx(3 * 1.5**2)

@@ -272,3 +272,24 @@ def test_inplace_on_read_only_data_is_a_clear_error(make) -> None:
         t.add_(1.0)
     with pytest.raises(ValueError, match="read-only"):
         t[0] = 1.0
+
+
+@pytest.mark.xfail(strict=True, reason="core bug: t.add_(t)/sub_(t)/copy_(t) on a recorded "
+                   "non-leaf records the new op with `t` itself as its operand, then rebinds "
+                   "t's history to that op: a self-loop whose operand gradient is dropped "
+                   "(tensor_inplace._inplace should pass `old` for `other is self`)")
+@pytest.mark.parametrize("op, dadx", [
+    (lambda t: t.add_(t), 4.0),    # a = 2x + 2x
+    (lambda t: t.sub_(t), 0.0),    # a = 2x - 2x
+    (lambda t: t.copy_(t), 2.0),   # a = 2x, unchanged
+], ids=["add_", "sub_", "copy_"])
+def test_inplace_op_with_itself_as_operand_is_right_or_an_error(op, dadx) -> None:
+    x = leaf()
+    a = x * 2.0
+    op(a)
+    try:
+        a.sum().backward()
+    except RuntimeError as e:  # refusing, like x.mul_(x) above, is also safe
+        assert "in-place" in str(e)
+        return
+    np.testing.assert_allclose(x.grad.data, np.full(3, dadx))  # d(a.sum())/dx by hand

@@ -233,3 +233,39 @@ def test_gradient_never_aliases_the_users_array() -> None:
     (t * 1.0).backward(g)
     t.grad.data[0] = 99.0
     assert g[0] == 2.0
+
+
+# ---------------------------------------------------------------- nn layers and optimizers
+
+@pytest.mark.parametrize("call, words", [
+    (lambda nn, optim: nn.Linear(3, 2)(Tensor(np.ones((4, 5)))), "linear"),
+    (lambda nn, optim: nn.Linear(0, 2), "Linear"),
+    (lambda nn, optim: nn.Dropout(1.5), "Dropout"),
+    (lambda nn, optim: nn.Embedding(3, 2)(np.array([0.5])), "embedding"),
+    (lambda nn, optim: nn.functional.cross_entropy(Tensor(np.zeros((2, 3))), "ab"),
+     "cross_entropy"),
+    (lambda nn, optim: optim.SGD([nn.Parameter(np.ones(2))], lr=-1.0), "learning rate"),
+    (lambda nn, optim: optim.SGD([np.ones(2)], lr=0.1), "SGD"),
+], ids=["linear-shape", "Linear-0", "Dropout-p", "Embedding-float", "ce-str", "sgd-lr",
+        "sgd-array"])
+def test_nn_and_optim_reject_bad_arguments_by_name(call, words) -> None:
+    nn, optim = pytest.importorskip("nn"), pytest.importorskip("optim")
+    with pytest.raises((TypeError, ValueError, IndexError)) as info:
+        call(nn, optim)
+    assert words in str(info.value)
+
+
+@pytest.mark.xfail(strict=True, reason="nn/optim bug: a non-integer layer size or a string "
+                   "learning rate fails deep inside numpy or a comparison ('float' object "
+                   "cannot be interpreted as an integer; '<' not supported between 'str' and "
+                   "'int') with no op named")
+@pytest.mark.parametrize("call, words", [
+    (lambda nn, optim: nn.Linear(2.5, 2), "Linear"),
+    (lambda nn, optim: nn.Linear("a", 2), "Linear"),
+    (lambda nn, optim: optim.SGD([nn.Parameter(np.ones(2))], lr="a"), "lr"),
+], ids=["Linear-float", "Linear-str", "SGD-lr-str"])
+def test_wrong_types_for_layer_sizes_and_rates_name_the_op(call, words) -> None:
+    nn, optim = pytest.importorskip("nn"), pytest.importorskip("optim")
+    with pytest.raises(TypeError) as info:
+        call(nn, optim)
+    assert words in str(info.value)

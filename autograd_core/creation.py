@@ -50,7 +50,7 @@ def full(shape: Any, fill_value: float, dtype: Any = None,
 def arange(start: float, stop: float | None = None, step: float = 1, dtype: Any = None,
            requires_grad: bool = False) -> Tensor:
     """Evenly spaced values in [start, stop) (numpy's arange; float default dtype)."""
-    arr = np.arange(start, stop, step) if stop is not None else np.arange(start)
+    arr = np.arange(start, stop, step) if stop is not None else np.arange(0, start, step)
     return _new(arr.astype(dtype or get_default_dtype()), requires_grad)
 
 

@@ -491,6 +491,7 @@ class Tensor(Node):
     # ---------------------------------------------------------------- composites
     def softmax(self, axis: int = -1) -> Tensor:
         """exp(x) / sum(exp(x)) along `axis`, stable for any logits."""
+        _check_axis(axis, self.ndim, "softmax", tuples=False)
         return self.log_softmax(axis).exp()
 
     def log_softmax(self, axis: int = -1) -> Tensor:

@@ -93,7 +93,7 @@ class Value(Node):
         v._fn = fn
         v.requires_grad = fn is not None
         v._hooks = None
-        v._retains_grad = False
+        v._retains_grad = fn is not None  # every Value keeps its .grad, as in micrograd
         return v
 
     # ---- engine hooks

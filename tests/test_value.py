@@ -448,9 +448,6 @@ def test_reversed_operators_match_formulas() -> None:
         assert y.data == pytest.approx(v) and x.grad == pytest.approx(g)
 
 
-@pytest.mark.xfail(strict=True, reason="core bug: a non-leaf Value's .grad stays 0.0 after "
-                   "backward (PyTorch's non-leaf rule); micrograd fills every node's .grad, and "
-                   "its trace_graph notebook and the lecture read intermediate and root grads")
 def test_micrograd_fills_intermediate_and_root_grads() -> None:
     x = Value(1.0)
     h = x * 2 + 1

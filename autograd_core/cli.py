@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import argparse
 import ast
+import contextlib
+import io
+import math
 import os
 import subprocess
 import sys
@@ -45,8 +48,8 @@ def _positive_float(text: str) -> float:
         x = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}") from None
-    if not x > 0:
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {text}")
+    if not (x > 0 and math.isfinite(x)):
+        raise argparse.ArgumentTypeError(f"expected a positive finite number, got {text}")
     return x
 
 
@@ -122,8 +125,8 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--activation", choices=ACTIVATIONS, default="relu",
                    help="hidden activation (default: relu)")
     t.add_argument("--init", choices=INITIALIZERS, default=None,
-                   help="weight initializer (default: the layer's own, or he_normal for relu "
-                        "and glorot_uniform for the others)")
+                   help="weight initializer (default: he_normal for relu, leaky_relu, elu, gelu "
+                        "and silu; glorot_uniform for the others)")
     t.add_argument("--optimizer", choices=OPTIMIZERS, default="sgd",
                    help="optimizer (default: sgd with momentum 0.9)")
     t.add_argument("--lr", type=_positive_float, default=None,
@@ -155,6 +158,7 @@ def _cmd_demo(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     unknown = [s for s in stages if s not in STAGES]
     if unknown:
         parser.error(f"unknown stage {unknown[0]!r}; choose from {', '.join(STAGES)}")
+    _writable_folder(parser, "--out", args.out, Path(args.out))
     results = run_demo(args.out, fast=args.fast, progress=not args.no_progress, stages=stages)
     return 1 if any(r.status == "failed" for r in results) else 0
 
@@ -166,7 +170,33 @@ def _cmd_check(argv: list[str]) -> int:
         print("autograd-core check: the gradient check suite (autograd_core.checks) is not "
               "available in this version", file=sys.stderr)
         return 1
+    make_parser = getattr(checks, "_parser", None)
+    if make_parser is not None:  # its argparse errors print the usage too: keep one line
+        _one_line_parse("autograd-core check", lambda: make_parser().parse_args(argv))
     return int(checks.main(argv) or 0)
+
+
+def _one_line_parse(prog: str, parse: Any) -> None:
+    """Run another program's argument parsing; turn its usage-plus-error into one line."""
+    err = io.StringIO()
+    try:
+        with contextlib.redirect_stderr(err):
+            parse()
+    except SystemExit as e:
+        if e.code in (0, None):
+            raise
+        last = (err.getvalue().strip().splitlines() or [f"{prog}: error: bad arguments"])[-1]
+        print(f"{last} (see '{prog} --help')", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def _writable_folder(parser: argparse.ArgumentParser, option: str, value: str,
+                     folder: Path) -> None:
+    """Create `folder`, or fail with a one-line usage error naming the option and value."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        parser.error(f"{option} {value}: cannot create the folder {folder} ({e.strerror or e})")
 
 
 def _cmd_bench(argv: list[str]) -> int:
@@ -179,6 +209,24 @@ def _cmd_bench(argv: list[str]) -> int:
         return 1
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(root), env.get("PYTHONPATH")]))
+    # Parse first with the suite's own parser (cheap: no workload runs), so --help names this
+    # command and a bad argument is one line with status 2, like every other subcommand.
+    probe = subprocess.run([sys.executable, "-c", "import sys; from benchmarks.run import "
+                            "parse_args; parse_args(sys.argv[1:])", *argv],
+                           env=env, capture_output=True, text=True)
+
+    def fix(text: str) -> str:
+        return (text.replace("python -m benchmarks.run", "autograd-core bench")
+                .replace("-c: error", "autograd-core bench: error"))
+
+    if probe.returncode == 2:
+        lines = fix(probe.stderr).strip().splitlines() or ["autograd-core bench: error"]
+        print(f"{lines[-1]} (see 'autograd-core bench --help')", file=sys.stderr)
+        return 2
+    if probe.returncode != 0 or any(a in ("-h", "--help") for a in argv):
+        print(fix(probe.stdout), end="")
+        print(fix(probe.stderr), end="", file=sys.stderr)
+        return probe.returncode
     return subprocess.call([sys.executable, "-m", "benchmarks.run", *argv], env=env)
 
 
@@ -190,8 +238,13 @@ def _cmd_graph(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
     if args.frames and args.model:
         parser.error("--frames works with expressions only (a model's graph is too big)")
     options: dict[str, Any] = {"order": not args.no_order, "heat": args.heat}
+    _writable_folder(parser, "--out", args.out, out.parent)
+    if args.frames:
+        _writable_folder(parser, "--frames", args.frames, Path(args.frames).parent)
     if args.model:
         from .demo_train import model_graph_root
+        if not Path(args.model).is_file():
+            parser.error(f"--model {args.model}: no such file")
         try:
             root, model = model_graph_root(args.model)
         except (OSError, ValueError, KeyError, TypeError) as e:
@@ -220,13 +273,11 @@ def _cmd_graph(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
         print("autograd-core graph: graph drawing (autograd_core.viz) is not available in this "
               "version", file=sys.stderr)
         return 1
-    out.parent.mkdir(parents=True, exist_ok=True)
     from .demo import write_graph
     written = write_graph(root, out.with_suffix(""), fmt, **options)
     print(f"wrote {written}")
     if args.frames:
         frames = Path(args.frames)
-        frames.parent.mkdir(parents=True, exist_ok=True)
         viz.render_backprop_animation(root, str(frames))
         print(f"wrote {frames}")
     return 0
@@ -257,10 +308,16 @@ def _cmd_train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
                          activation=args.activation, init=args.init, optimizer=args.optimizer,
                          lr=args.lr, batch_size=args.batch_size, epochs=args.epochs,
                          seed=args.seed)
+    _writable_folder(parser, "--checkpoint", args.checkpoint, Path(args.checkpoint).parent)
+    from .demo_train import load_data
+    try:  # a data set that cannot be made from these arguments is a usage error
+        load_data(config.dataset, config.samples, config.seed)
+    except ValueError as e:
+        parser.error(str(e))
     try:
         return train_command(config, args.checkpoint, progress=not args.no_progress)
-    except ImportError as e:
-        print(f"autograd-core train: {e}", file=sys.stderr)
+    except (ImportError, FloatingPointError, MemoryError) as e:  # no traceback for these
+        print(f"autograd-core train: {type(e).__name__}: {e}", file=sys.stderr)
         return 1
 
 

@@ -102,9 +102,9 @@ def test_bench_runs_the_benchmark_module_with_the_arguments(monkeypatch):
     calls = []
     monkeypatch.setattr(cli.subprocess, "call",
                         lambda cmd, env: calls.append((cmd, env)) or 0)
-    assert main(["bench", "--quick", "W1"]) == 0
+    assert main(["bench", "--quick", "--only", "W1"]) == 0
     cmd, env = calls[0]
-    assert cmd[1:] == ["-m", "benchmarks.run", "--quick", "W1"]
+    assert cmd[1:] == ["-m", "benchmarks.run", "--quick", "--only", "W1"]
     assert str(ROOT) in env["PYTHONPATH"].split(":")
 
 
@@ -231,3 +231,62 @@ def test_graph_model_refuses_a_file_that_is_not_a_train_checkpoint(tmp_path, cap
     np.savez(plain, w=np.zeros(3))
     assert main(["graph", "--model", str(plain), "--out", str(tmp_path / "g.dot")]) == 1
     assert "no 'config' entry" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- more bad arguments
+
+@pytest.mark.parametrize("argv", [
+    ["check", "--bogus"], ["check", "--op"], ["bench", "--bogus"], ["bench", "--rounds", "x"],
+    ["train", "--lr", "inf"], ["train", "--samples", "1"],
+    ["graph", "--model", "no-such-checkpoint.npz"],
+])
+def test_passthrough_and_data_errors_are_one_line_with_status_2(argv, capsys, tmp_path,
+                                                               monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as e:
+        code = main(argv)
+        raise SystemExit(code)  # bench answers with a return value, the others by exiting
+    assert e.value.code == 2
+    err = capsys.readouterr().err.strip()
+    assert "error:" in err and len(err.splitlines()) == 1, err
+    assert "python -m" not in err  # the command the user typed, not the module behind it
+
+
+def test_output_paths_that_cannot_be_created_are_usage_errors(tmp_path, capsys):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    for argv in (["demo", "--out", str(blocker / "out")],
+                 ["graph", "x", "--set", "x=1", "--out", str(blocker / "g.dot")],
+                 ["graph", "x", "--set", "x=1", "--out", str(tmp_path / "g.dot"),
+                  "--frames", str(blocker / "f.html")],
+                 ["train", "--checkpoint", str(blocker / "m.npz")]):
+        with pytest.raises(SystemExit) as e:
+            main(argv)
+        assert e.value.code == 2, argv
+        err = capsys.readouterr().err.strip()
+        assert len(err.splitlines()) == 1 and "cannot create the folder" in err, err
+
+
+def test_bench_help_names_the_command(capsys):
+    assert main(["bench", "--help"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("usage: autograd-core bench") and "benchmarks.run" not in out
+
+
+def test_train_help_states_the_default_initializer_the_code_uses(capsys):
+    from autograd_core.demo_train import TrainConfig
+    with pytest.raises(SystemExit):
+        main(["train", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "the layer's own" not in out  # the command always picks one (resolved_init)
+    for act in ("relu", "tanh"):
+        assert TrainConfig(activation=act).resolved_init() in out
+
+
+def test_a_diverging_run_ends_with_one_line_not_a_traceback(tmp_path, capsys):
+    rc = main(["train", "--lr", "1e30", "--epochs", "1", "--samples", "64", "--no-progress",
+               "--checkpoint", str(tmp_path / "m.npz")])
+    assert rc == 1
+    err = [ln for ln in capsys.readouterr().err.splitlines() if ln.startswith("autograd-core")]
+    assert len(err) == 1 and "loss became" in err[0]
+    assert not (tmp_path / "m.npz").exists()

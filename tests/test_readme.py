@@ -41,3 +41,32 @@ def test_the_taste_prints_micrograds_numbers() -> None:
     o, x1, w1 = namespace["o"], namespace["x1"], namespace["w1"]
     assert round(o.data, 4) == 0.7071  # type: ignore[attr-defined]
     assert round(x1.grad, 4) == -1.5 and round(w1.grad, 4) == 1.0  # type: ignore[attr-defined]
+
+
+def _svg_texts(svg: str) -> list[str]:
+    """The words a reader sees in an SVG from `dot` (its <text> elements), in order; unlike the
+    coordinates, these do not depend on the Graphviz version."""
+    import html
+    return [html.unescape(t) for t in re.findall(r"<text[^>]*>(.*?)</text>", svg, flags=re.S)]
+
+
+def test_the_readme_pictures_exist_and_every_one_is_shown() -> None:
+    images = README.parent / "docs" / "images"
+    shown = set(re.findall(r"!\[[^\]]*\]\((docs/images/[^)]+)\)", README.read_text()))
+    assert shown, "the README shows no pictures"
+    assert all((README.parent / p).is_file() for p in shown), shown
+    assert {f"docs/images/{p.name}" for p in images.iterdir()} == shown
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="needs Graphviz's dot; CI installs it")
+def test_the_readme_pictures_are_the_ones_the_code_draws_today(tmp_path: Path) -> None:
+    import importlib.util
+    pytest.importorskip("graphviz")
+    spec = importlib.util.spec_from_file_location(
+        "make_images", README.parent / "docs" / "make_images.py")
+    make_images = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(make_images)  # type: ignore[union-attr]
+    for fresh in make_images.main(tmp_path):
+        committed = README.parent / "docs" / "images" / Path(fresh).name
+        assert _svg_texts(Path(fresh).read_text()) == _svg_texts(committed.read_text()), (
+            f"{committed} is out of date: run python docs/make_images.py")

@@ -124,7 +124,7 @@ def _describe(self) -> str:
             rng = f", range [{np.nanmin(d):.4g}, {np.nanmax(d):.4g}]" \
                 if not np.isnan(d).all() else ", all NaN"
     nm = f"{self.name!r} " if self.name else ""
-    return f"_tensor.Tensor {nm}shape={d.shape} dtype={d.dtype}{rng}"
+    return f"Tensor {nm}shape={d.shape} dtype={d.dtype}{rng}"
 
 
 def _meta(self) -> tuple[tuple[int, ...], np.dtype]:
@@ -145,7 +145,7 @@ def _raw_from_user(g: Any, fn: Function, i: int) -> np.ndarray:
     if isinstance(g, (np.ndarray, Number, np.generic)) and not isinstance(g, complex):
         return np.asarray(g)
     raise TypeError(f"{type(fn).__name__}.backward returned a {type(g).__name__} as the "
-                    f"gradient for input {i}; return a _tensor.Tensor (or a numpy array), or None")
+                    f"gradient for input {i}; return a Tensor (or a numpy array), or None")
 
 
 def _gradient_from_user(g: Any, fn: Function, i: int) -> _tensor.Tensor:
@@ -154,4 +154,4 @@ def _gradient_from_user(g: Any, fn: Function, i: int) -> _tensor.Tensor:
     if isinstance(g, (np.ndarray, Number, np.generic)):
         return _tensor.Tensor._wrap(np.asarray(g))
     raise TypeError(f"{type(fn).__name__}.backward returned a {type(g).__name__} as the "
-                    f"gradient for input {i}; return a _tensor.Tensor (or a numpy array), or None")
+                    f"gradient for input {i}; return a Tensor (or a numpy array), or None")

@@ -67,24 +67,37 @@ def _inplace(self: _tensor.Tensor, op: str, compute: Any) -> _tensor.Tensor:
     return self
 
 
+def _operand(other: Any, me: Any, old: Any) -> Any:
+    """The operand of an in-place op on `me`, with `me` itself read as its value before the write.
+
+    Without this, `a.add_(a)` on a recorded tensor would make `a` an input of its own new history,
+    a loop through which the gradient is lost.
+    """
+    return old if other is me else other
+
+
+def _scaled(x: Any, alpha: builtins.float) -> Any:
+    return x if alpha == 1.0 else x * alpha
+
+
 def add_(self: _tensor.Tensor, other: Any, alpha: builtins.float = 1.0) -> _tensor.Tensor:
     """self += alpha * other, in place."""
-    return self._inplace("add_", lambda t: t + (other if alpha == 1.0 else other * alpha))
+    return self._inplace("add_", lambda t: t + _scaled(_operand(other, self, t), alpha))
 
 
 def sub_(self: _tensor.Tensor, other: Any, alpha: builtins.float = 1.0) -> _tensor.Tensor:
     """self -= alpha * other, in place."""
-    return self._inplace("sub_", lambda t: t - (other if alpha == 1.0 else other * alpha))
+    return self._inplace("sub_", lambda t: t - _scaled(_operand(other, self, t), alpha))
 
 
 def mul_(self: _tensor.Tensor, other: Any) -> _tensor.Tensor:
     """self *= other, in place."""
-    return self._inplace("mul_", lambda t: t * other)
+    return self._inplace("mul_", lambda t: t * _operand(other, self, t))
 
 
 def div_(self: _tensor.Tensor, other: Any) -> _tensor.Tensor:
     """self /= other, in place."""
-    return self._inplace("div_", lambda t: t / other)
+    return self._inplace("div_", lambda t: t / _operand(other, self, t))
 
 
 def clamp_(self: _tensor.Tensor, min: Any = None, max: Any = None) -> _tensor.Tensor:
@@ -117,7 +130,7 @@ def copy_(self: _tensor.Tensor, src: Any) -> _tensor.Tensor:
 def _overwrite(self: _tensor.Tensor, op: str, value: _tensor.Tensor) -> _tensor.Tensor:
     # A `where` that picks `value` everywhere: `t * 0 + value` would turn an inf in the old
     # data into NaN, while this keeps the old value in the graph with a zero gradient.
-    return self._inplace(op, lambda t: _tensor.where(np.ones(t.shape, dtype=bool), value, t))
+    return self._inplace(op, lambda t: _tensor.where(np.ones(t.shape, dtype=bool), _operand(value, self, t), t))
 
 
 def __setitem__(self: _tensor.Tensor, index: Any, value: Any) -> None:

@@ -146,9 +146,6 @@ def test_anomaly_mode_is_thread_local() -> None:
     assert seen == [False]
 
 
-@pytest.mark.xfail(strict=True, reason="core bug: tensor_hooks._describe writes the literal "
-                   "'_tensor.Tensor' (the module alias used inside tensor_hooks.py) instead of "
-                   "'Tensor' in anomaly and in-place error messages")
 def test_messages_call_a_tensor_a_tensor() -> None:
     x = Tensor(np.array([-1.0, 4.0]), requires_grad=True)
     with detect_anomaly(), pytest.raises(AnomalyError) as info:

@@ -181,12 +181,12 @@ def test_the_documented_idiom_write_into_a_clone_read_the_original() -> None:
     np.testing.assert_allclose(a.grad.data, [0.0, 6.0, 1.0])
 
 
-def test_x_mul_x_in_place_is_an_error_not_a_wrong_gradient() -> None:
+def test_x_mul_x_in_place_gives_the_square_s_gradient() -> None:
     a = leaf()
     b = a * 1.0
-    b.mul_(b)
-    with pytest.raises(RuntimeError, match="in-place"):
-        b.sum().backward()
+    b.mul_(b)  # b = a^2, with b's old value as both factors
+    b.sum().backward()
+    np.testing.assert_allclose(a.grad.data, 2 * a.data)
 
 
 @pytest.mark.parametrize("make_view", [
@@ -274,10 +274,6 @@ def test_inplace_on_read_only_data_is_a_clear_error(make) -> None:
         t[0] = 1.0
 
 
-@pytest.mark.xfail(strict=True, reason="core bug: t.add_(t)/sub_(t)/copy_(t) on a recorded "
-                   "non-leaf records the new op with `t` itself as its operand, then rebinds "
-                   "t's history to that op: a self-loop whose operand gradient is dropped "
-                   "(tensor_inplace._inplace should pass `old` for `other is self`)")
 @pytest.mark.parametrize("op, dadx", [
     (lambda t: t.add_(t), 4.0),    # a = 2x + 2x
     (lambda t: t.sub_(t), 0.0),    # a = 2x - 2x

@@ -130,7 +130,8 @@ def copy_(self: _tensor.Tensor, src: Any) -> _tensor.Tensor:
 def _overwrite(self: _tensor.Tensor, op: str, value: _tensor.Tensor) -> _tensor.Tensor:
     # A `where` that picks `value` everywhere: `t * 0 + value` would turn an inf in the old
     # data into NaN, while this keeps the old value in the graph with a zero gradient.
-    return self._inplace(op, lambda t: _tensor.where(np.ones(t.shape, dtype=bool), _operand(value, self, t), t))
+    return self._inplace(op, lambda t: _tensor.where(np.ones(t.shape, dtype=bool),
+                                                     _operand(value, self, t), t))
 
 
 def __setitem__(self: _tensor.Tensor, index: Any, value: Any) -> None:

@@ -26,6 +26,15 @@ __all__ = ["Linear", "Maxout", "Dropout", "BatchNorm1d", "LayerNorm", "Flatten",
 InitArg = str | Callable[..., Any] | None
 
 
+def _sizes(layer: str, **sizes: Any) -> None:
+    """Layer sizes must be positive integers; say which layer and which argument otherwise."""
+    for name, v in sizes.items():
+        if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
+            raise TypeError(f"{layer}: {name} must be an integer, got {type(v).__name__} {v!r}")
+        if v < 1:
+            raise ValueError(f"{layer}: {name} must be positive, got {v}")
+
+
 def _empty(*shape: int, dtype: Any = None) -> Parameter:
     return Parameter(np.zeros(shape, dtype=dtype or get_default_dtype()))
 
@@ -70,9 +79,7 @@ class Linear(Module):
                  init: InitArg = "default", rng: np.random.Generator | None = None,
                  dtype: Any = None) -> None:
         super().__init__()
-        if in_features < 1 or out_features < 1:
-            raise ValueError(f"Linear: in_features and out_features must be positive, got "
-                             f"{in_features} and {out_features}")
+        _sizes("Linear", in_features=in_features, out_features=out_features)
         self.in_features = in_features
         self.out_features = out_features
         self.weight = _empty(out_features, in_features, dtype=dtype)
@@ -102,8 +109,7 @@ class Maxout(Module):
     def __init__(self, in_features: int, out_features: int, pieces: int = 2, bias: bool = True,
                  init: InitArg = "default", rng: np.random.Generator | None = None) -> None:
         super().__init__()
-        if pieces < 1:
-            raise ValueError(f"Maxout: pieces must be >= 1, got {pieces}")
+        _sizes("Maxout", in_features=in_features, out_features=out_features, pieces=pieces)
         self.in_features, self.out_features, self.pieces = in_features, out_features, pieces
         self.weight = _empty(out_features * pieces, in_features)
         self.bias = _empty(out_features * pieces) if bias else None
@@ -154,6 +160,7 @@ class BatchNorm1d(Module):
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1,
                  affine: bool = True, track_running_stats: bool = True) -> None:
         super().__init__()
+        _sizes("BatchNorm1d", num_features=num_features)
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         self.affine, self.track_running_stats = affine, track_running_stats
         dt = get_default_dtype()
@@ -261,6 +268,7 @@ class Embedding(Module):
     def __init__(self, num_embeddings: int, embedding_dim: int, padding_idx: int | None = None,
                  rng: np.random.Generator | None = None) -> None:
         super().__init__()
+        _sizes("Embedding", num_embeddings=num_embeddings, embedding_dim=embedding_dim)
         self.num_embeddings, self.embedding_dim = num_embeddings, embedding_dim
         if padding_idx is not None:
             if not -num_embeddings <= padding_idx < num_embeddings:

@@ -145,6 +145,16 @@ def _is_pickle_refusal(e: ValueError) -> bool:
     return "allow_pickle" in msg or "Object arrays" in msg or "pickled" in msg
 
 
+def _starts_like_pickle(path: str | os.PathLike[str]) -> bool:
+    """Pickle protocols 2-5 begin with the PROTO opcode 0x80 and the protocol number."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(2)
+    except OSError:
+        return False
+    return len(head) == 2 and head[0] == 0x80 and 2 <= head[1] <= 5
+
+
 def load(path: str | os.PathLike[str]) -> Any:
     """Read a checkpoint written by `save` (or any `.npz` of plain arrays), without pickle.
 
@@ -157,11 +167,16 @@ def load(path: str | os.PathLike[str]) -> Any:
     except FileNotFoundError:
         raise
     except ValueError as e:
-        if _is_pickle_refusal(e):  # a bare pickle (torch.save's payload) or an object .npy
+        # A bare pickle (torch.save's payload) or an object .npy; any other unknown bytes
+        # also reach numpy's pickle fallback, so look at the file before calling it a pickle.
+        if _is_pickle_refusal(e) and ("Object arrays" in str(e) or _starts_like_pickle(path)):
             raise UnsafeCheckpointError(
                 f"{where}: the file holds pickled data; refusing to load it, because "
                 "unpickling can run arbitrary code. Checkpoints written by nn.save never "
                 "contain any.") from None
+        if _is_pickle_refusal(e):
+            raise CheckpointError(f"{where}: not an .npz checkpoint (its contents are neither a "
+                                  "zip archive nor a numpy array)") from None
         raise CheckpointError(f"{where}: not a readable .npz checkpoint (truncated or "
                               f"corrupted?): {type(e).__name__}: {e}") from None
     except Exception as e:  # BadZipFile, EOFError, OSError...

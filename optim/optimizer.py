@@ -15,6 +15,7 @@ result back.
 from __future__ import annotations
 
 import copy
+import numbers
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -34,7 +35,13 @@ def _read(p: Any) -> tuple[np.ndarray, np.ndarray | None]:
     if type(p) is Value:
         return np.array(p.data, dtype=np.float64), np.array(p.grad, dtype=np.float64)
     g = p.grad
-    return p._data, (None if g is None else g._data)
+    if g is None:
+        return p._data, None
+    gd = g._data if hasattr(g, "_data") else np.asarray(g)
+    if gd.shape != p._data.shape:
+        raise ValueError(f"optimizer step: a parameter of shape {p._data.shape} has a gradient "
+                         f"of shape {gd.shape}; .grad must have the parameter's shape")
+    return p._data, gd
 
 
 def _write(p: Any, data: np.ndarray) -> None:
@@ -75,6 +82,9 @@ def _check_hyperparameters(**values: float) -> None:
     NaN fails too (a NaN rate would silently turn every parameter into NaN).
     """
     for name, v in values.items():
+        if isinstance(v, bool) or not isinstance(v, numbers.Real):
+            raise TypeError(f"Invalid {_LABELS.get(name, name + ' value')}: {v!r} ({name} must "
+                            "be a real number)")
         if not v >= 0.0:
             raise ValueError(f"Invalid {_LABELS.get(name, name + ' value')}: {v}")
 

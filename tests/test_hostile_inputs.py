@@ -255,10 +255,6 @@ def test_nn_and_optim_reject_bad_arguments_by_name(call, words) -> None:
     assert words in str(info.value)
 
 
-@pytest.mark.xfail(strict=True, reason="nn/optim bug: a non-integer layer size or a string "
-                   "learning rate fails deep inside numpy or a comparison ('float' object "
-                   "cannot be interpreted as an integer; '<' not supported between 'str' and "
-                   "'int') with no op named")
 @pytest.mark.parametrize("call, words", [
     (lambda nn, optim: nn.Linear(2.5, 2), "Linear"),
     (lambda nn, optim: nn.Linear("a", 2), "Linear"),

@@ -374,3 +374,14 @@ PYTORCH_DEFAULTS = {
 def test_defaults_are_pytorchs(opt_cls):
     group = opt_cls([Tensor([1.0], requires_grad=True)]).param_groups[0]
     assert {k: group[k] for k in PYTORCH_DEFAULTS[opt_cls]} == PYTORCH_DEFAULTS[opt_cls]
+
+
+def test_a_gradient_of_the_wrong_shape_is_a_clear_error() -> None:
+    import nn
+    import optim
+    from autograd_core import Tensor
+
+    p = nn.Parameter(np.ones(3))
+    p.grad = Tensor(np.ones(4))
+    with pytest.raises(ValueError, match=r"shape \(3,\).*shape \(4,\)"):
+        optim.SGD([p], lr=0.1).step()

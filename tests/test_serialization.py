@@ -182,3 +182,14 @@ def test_crash_at_rename_keeps_the_previous_checkpoint(tmp_path, monkeypatch):
     monkeypatch.undo()
     np.testing.assert_array_equal(nn.load(path)["w"], np.zeros(4))
     assert os.listdir(tmp_path) == ["ckpt.npz"]
+
+
+def test_a_file_of_unknown_bytes_is_not_called_a_pickle(tmp_path) -> None:
+    import nn
+
+    path = tmp_path / "notes.npz"
+    path.write_bytes(b"hello, this is not a checkpoint at all\n" * 4)
+    with pytest.raises(nn.CheckpointError) as info:
+        nn.load(path)
+    assert not isinstance(info.value, nn.UnsafeCheckpointError)
+    assert "pickle" not in str(info.value)

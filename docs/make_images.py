@@ -29,7 +29,9 @@ def neuron() -> Value:
     x1w1.label = "x1*w1"
     x2w2 = x2 * w2
     x2w2.label = "x2*w2"
-    n = x1w1 + x2w2 + b
+    s = x1w1 + x2w2
+    s.label = "x1*w1 + x2*w2"
+    n = s + b
     n.label = "n"
     o = n.tanh()
     o.label = "o"

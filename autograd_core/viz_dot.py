@@ -17,7 +17,7 @@ from .viz_graph import Graph
 from .viz_modules import ModuleTrace, module_title
 
 # Heat palette: cool blue (small, vanishing) through pale yellow to red (large, exploding).
-_PALETTE = ["#3b6fb6", "#9cc6e4", "#f4f1d0", "#f6b26b", "#d7392b"]
+_PALETTE = ["#3b6fb6", "#9cc6e4", "#f5dc6e", "#f39c4a", "#d7392b"]
 _ZERO_FILL = "#e0e0e0"
 _ZERO_EDGE = "#d62728"
 _CURRENT = "#ffd54f"
@@ -410,7 +410,7 @@ def _module_clusters(graph: Graph, st: Style, node_stmt: list[str], op_stmt: lis
 
     out: list[str] = []
     stack: list[tuple[str, int]] = [(p, 0) for p in reversed(tops)]
-    fills = ["#f5f7fc", "#eef5ec", "#fdf6ec", "#f3eef8"]
+    fills = ["#f7f8fb", "#f4f7f4", "#faf8f4", "#f7f5f9"]  # near-white: heat colours stand out
     while stack:
         p, depth = stack.pop()
         if depth < 0:

@@ -110,8 +110,6 @@ def build_neuron() -> tuple[Any, dict[str, Any]]:
     n.label = "n"
     o = n.tanh()
     o.label = "o"
-    for v in (x1w1, x2w2, s, n, o):
-        v.retain_grad()  # intermediate gradients are what the picture is about
     return o, {v.label: v for v in (x1, x2, w1, w2, b, x1w1, x2w2, s, n, o)}
 
 

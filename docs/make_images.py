@@ -21,20 +21,10 @@ from autograd_core import Tensor, Value  # noqa: E402
 
 
 def neuron() -> Value:
-    """o = tanh(x1*w1 + x2*w2 + b), micrograd's README example, after backward()."""
-    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
-    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
-    b = Value(6.8813735870195432, label="b")
-    x1w1 = x1 * w1
-    x1w1.label = "x1*w1"
-    x2w2 = x2 * w2
-    x2w2.label = "x2*w2"
-    s = x1w1 + x2w2
-    s.label = "x1*w1 + x2*w2"
-    n = s + b
-    n.label = "n"
-    o = n.tanh()
-    o.label = "o"
+    """o = tanh(x1*w1 + x2*w2 + b), micrograd's README example (the demo's), after backward()."""
+    from autograd_core.demo import build_neuron
+
+    o, _ = build_neuron()
     o.backward()  # drawing after backward is the usual habit, and works
     return o
 

@@ -307,7 +307,12 @@ class Abs(Function):
         return np.abs(a)
 
     def backward(ctx, g):
-        return (g * np.sign(ctx.inputs[0].data).astype(g.dtype),)
+        # sign(a) as an op of `a` (with zero derivative), not a constant: under create_graph
+        # the gradient then stays connected to `a`, and d2|a|/da2 is 0, not an error (PyTorch).
+        return (g * ctx.inputs[0].sign(),)
+
+    def backward_raw(ctx, g):
+        return (g * np.sign(ctx.inputs[0]._data),)
 
 
 class Sin(Function):
@@ -375,10 +380,26 @@ class Relu(Function):
         return np.maximum(a, 0)
 
     def backward(ctx, g):
-        return (_mask(g, ctx.inputs[0].data > 0),)
+        # The step 1[a > 0] as an op of `a` (zero derivative), so that under create_graph the
+        # gradient stays connected to `a` and d2relu/da2 is 0, not an error (as in PyTorch).
+        a = ctx.inputs[0]
+        return (g * Step._apply1(a, a.data > 0),)
 
     def backward_raw(ctx, g):
         return (g * (ctx.inputs[0]._data > 0),)
+
+
+class Step(Function):
+    """The indicator `keep` (a boolean array) as a float function of `a` with zero derivative."""
+
+    __slots__ = ()
+    reads_inputs = False
+
+    def forward(ctx, a, keep):
+        return keep.astype(a.dtype)
+
+    def backward(ctx, g):
+        return _zeros_for(ctx.inputs[0]), None
 
 
 class Clip(Function):

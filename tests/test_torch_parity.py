@@ -159,3 +159,17 @@ def test_linear_layer_matches_pytorch_with_the_same_weights() -> None:
     assert ours.weight.grad is not None and ours.bias.grad is not None
     np.testing.assert_allclose(ours.weight.grad.data, theirs.weight.grad.numpy(), rtol=1e-10)
     np.testing.assert_allclose(ours.bias.grad.data, theirs.bias.grad.numpy(), rtol=1e-10)
+
+
+@pytest.mark.parametrize("name", ["relu", "abs"])
+def test_second_derivative_through_a_kinked_op_is_zero_like_pytorch(name: str) -> None:
+    from autograd_core import grad
+
+    x = Tensor(np.array([1.0, -2.0, 3.0]), requires_grad=True)
+    (g,) = grad(getattr(x, name)().sum(), x, create_graph=True)
+    (h,) = grad(g.sum(), x)
+    xt = torch.tensor([1.0, -2.0, 3.0], dtype=torch.float64, requires_grad=True)
+    (gt,) = torch.autograd.grad(getattr(torch, name)(xt).sum(), xt, create_graph=True)
+    (ht,) = torch.autograd.grad(gt.sum(), xt)
+    np.testing.assert_array_equal(g.data, gt.detach().numpy())
+    np.testing.assert_array_equal(h.data, ht.numpy(force=True))  # torch may give a ZeroTensor

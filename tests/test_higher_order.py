@@ -177,3 +177,14 @@ def test_piecewise_linear_ops_have_zero_second_derivative() -> None:
     if g.requires_grad:
         (h,) = ag.grad(g.sum(), x, allow_unused=True)
         assert h is None or np.all(h.data == 0)
+
+
+def test_second_derivative_of_relu_and_abs_is_zero_not_an_error() -> None:
+    from autograd_core import Tensor, grad
+
+    for f in (lambda t: t.relu(), lambda t: t.abs()):
+        x = Tensor(np.array([1.5, -2.0, 0.5]), requires_grad=True)
+        (g,) = grad(f(x).sum(), x, create_graph=True)
+        assert g.requires_grad  # still connected to x, as in PyTorch
+        (h,) = grad(g.sum(), x)
+        np.testing.assert_array_equal(h.data, np.zeros(3))

@@ -59,11 +59,6 @@ def _check_number(data: Any, where: str) -> float:
     raise TypeError(f"{where}: expected a real number (int or float), got "
                     f"{type(data).__name__} {data!r:.40}")
 
-    def backward_raw(ctx, g):
-        wxb = ctx.inputs
-        n = (len(wxb) - 1) // 2
-        return tuple(g * x.data for x in wxb[n:2 * n]) + tuple(g * w.data for w in wxb[:n]) + (g,)
-
 
 class Value(Node):
     """A scalar that remembers how it was computed, so `backward()` can fill in `.grad`."""

@@ -320,3 +320,8 @@ class _Dot(Function):
         gw = tuple(g * x if need[i] else None for i, x in enumerate(xs))
         gx = tuple(g * w if need[n + i] else None for i, w in enumerate(ws))
         return gw + gx + (g,)
+
+    def backward_raw(ctx, g):
+        wxb = ctx.inputs
+        n = (len(wxb) - 1) // 2
+        return tuple(g * x.data for x in wxb[n:2 * n]) + tuple(g * w.data for w in wxb[:n]) + (g,)

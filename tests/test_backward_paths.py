@@ -96,3 +96,17 @@ def test_fused_primitives_are_right_on_both_paths(name: str, f: Any, inputs: Any
     slow = grad(_scalar(f(*inputs), rng), list(inputs), create_graph=True)
     for a, b in zip(fast, slow):
         np.testing.assert_allclose(a.data, b.data, rtol=1e-10, atol=1e-12)
+
+
+def test_value_dot_backward_takes_the_raw_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Value.dot is the scalar MLP's hot op: without create_graph its gradient must come from
+    # backward_raw (plain floats), not from the recorded Value-op formula.
+    from autograd_core import value_functions as vf
+
+    def recorded(ctx: Any, g: Any) -> Any:
+        raise AssertionError("the recorded backward ran without create_graph")
+
+    monkeypatch.setattr(vf._Dot, "backward", recorded)
+    w1, w2, x1, x2, b = (Value(v) for v in (0.5, -1.5, 2.0, 3.0, 0.25))
+    Value.dot([w1, w2], [x1, x2], b).backward()
+    assert (w1.grad, w2.grad, x1.grad, x2.grad, b.grad) == (2.0, 3.0, 0.5, -1.5, 1.0)

@@ -21,13 +21,11 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 from weakref import ref as _weakref
 
-from ._safety import (  # noqa: F401  (_tick, _note_write, _clock: used by tensor.py)
+from ._safety import (
     _check_backward,
     _check_forward,
     _check_versions,
     _clock,
-    _note_write,
-    _tick,
     _user_frame,
 )
 from .grad_mode import (
@@ -207,21 +205,15 @@ class Function:
         if out_type is None:
             raise TypeError(f"{cls.__name__}.apply needs at least one Tensor or Value argument")
         ctx = cls.__new__(cls)
-        ctx.inputs = None
-        ctx._saved = None
-        ctx._outref = None
-        ctx._trace = None
+        ctx._saved = ctx._outref = ctx._trace = None
         ctx._freed = False
+        ctx.needs_input_grad = tuple(needs)
+        ctx.inputs = args  # forward may read ctx.inputs; dropped again below unless recorded
         record = _mode.enabled and True in needs
         if record:
-            ctx.inputs = args
-            ctx.needs_input_grad = tuple(needs)
             ctx._epoch = _clock[0]
             if _mode.anomaly:
                 ctx._trace = _user_frame()
-        else:
-            ctx.needs_input_grad = tuple(needs)
-            ctx.inputs = args  # forward may read ctx.inputs; dropped again below
         try:
             data = cls.forward(ctx, *raw)
         except ValueError as e:  # numpy's broadcast error names neither op nor inputs
@@ -332,15 +324,6 @@ class Function:
     def backward(ctx: Any, *grad_outputs: Any) -> Any:  # pragma: no cover - abstract
         """Map output gradients to input gradients, in Node operations."""
         raise NotImplementedError
-
-    def _release(self, keep_structure: bool) -> None:
-        """Drop what backward needed. Scalar graphs keep their inputs, so that a graph can be
-        drawn after backward (micrograd's habit); the `_freed` flag still stops a second pass."""
-        self._freed = True
-        self._saved = None
-        self._outref = None
-        if not keep_structure:
-            self.inputs = None
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__}>"
@@ -486,7 +469,7 @@ def _run_backward(roots: Sequence[Node], seeds: Sequence[Node], retain_graph: bo
             elif cls.backward_raw is not None:
                 gin = cls.backward_raw(fn, *gouts)
             else:
-                gin = _unwrap_all(cls.backward(fn, *[node._wrap_grad(x) for x in gouts]), fn)
+                gin = _unwrap_all(cls.backward(fn, *[node._wrap_grad(x) for x in gouts]))
             if type(gin) is not tuple:
                 gin = (gin,)
             if len(gin) != len(inputs):
@@ -496,7 +479,8 @@ def _run_backward(roots: Sequence[Node], seeds: Sequence[Node], retain_graph: bo
                     "arguments without a gradient)")
             needs = fn.needs_input_grad
             if not retain_graph:
-                # Function._release, inlined: this loop is the hot path of every backward.
+                # Drop what backward needed. Scalar graphs (`_keeps_graph`) keep their inputs so
+                # they can still be drawn (micrograd's habit); `_freed` stops a second pass.
                 fn._freed = True
                 fn._saved = fn._outref = None
                 if not node._keeps_graph:
@@ -533,7 +517,7 @@ def _run_hooks(node: Node, g: Any, raw: bool) -> Any:
     return gn.data if raw else gn  # type: ignore[union-attr]
 
 
-def _unwrap_all(gin: Any, fn: Function) -> Any:
+def _unwrap_all(gin: Any) -> tuple[Any, ...]:
     """Gradients a Node-op backward returned, as raw data for the raw pass."""
     if type(gin) is not tuple:
         gin = (gin,)

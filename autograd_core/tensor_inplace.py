@@ -17,8 +17,9 @@ import numpy as np
 
 from . import functions as fn
 from . import tensor as _tensor  # a cycle (tensor.py imports this file): look names up late
+from ._safety import _note_write, _tick
 from ._validate import _placed, _raw_index, _reducible
-from .engine import _mode, _note_write, _tick
+from .grad_mode import _mode
 
 
 def _bump(self: _tensor.Tensor) -> None:

@@ -27,7 +27,7 @@ from ._validate import (
     get_default_dtype,
     set_default_dtype,
 )
-from .engine import Function, Node, _mode
+from .engine import Function, Node
 
 
 class Tensor(Node):
@@ -215,7 +215,7 @@ class Tensor(Node):
         body = np.array2string(self._data, separator=", ", precision=4, threshold=50,
                                prefix="tensor(")
         extra = ""
-        if self.dtype != get_default_dtype() and self.dtype.kind == "f" or self.dtype.kind != "f":
+        if self.dtype != get_default_dtype():  # the default is a float dtype
             extra += f", dtype={self.dtype}"
         if self._fn is not None:
             extra += f", grad_fn=<{self._fn.name}>"
@@ -245,7 +245,6 @@ class Tensor(Node):
     _meta = _engine_hooks._meta
     _zeros = staticmethod(_engine_hooks._zeros)
     _detached = _engine_hooks._detached
-
 
     # ---------------------------------------------------------------- in-place (tensor_inplace.py)
     _bump = _inplace_ops._bump
@@ -579,7 +578,6 @@ class Tensor(Node):
         if not all(isinstance(s, (int, np.integer)) for s in shape):
             raise TypeError(f"broadcast_to: shape entries must be integers, got {shape!r}")
         try:
-            np.broadcast_shapes(self.shape, shape)
             if np.broadcast_shapes(self.shape, shape) != shape:
                 raise ValueError
         except ValueError:
@@ -621,29 +619,6 @@ class _Cast(Function):
 
     def backward(ctx, g):
         return g.astype(ctx.inputs[0].dtype), None
-
-
-class _NoGrad:
-    """A light no_grad for internal use (no decorator support needed)."""
-
-    def __enter__(self) -> None:
-        self.prev = _mode.enabled
-        _mode.enabled = False
-
-    def __exit__(self, *exc: object) -> None:
-        _mode.enabled = self.prev
-
-
-def _check_inplace_shape(op: str, t: Tensor, new: Tensor) -> None:
-    if new.shape != t.shape:
-        raise ValueError(f"{op}: the result has shape {new.shape}, but an in-place op cannot "
-                         f"change the tensor's shape {t.shape}; use the out-of-place op")
-
-
-def _weakref_to(t: Tensor) -> Any:
-    from weakref import ref
-
-    return ref(t)
 
 
 Tensor._out_type = Tensor

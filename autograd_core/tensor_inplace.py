@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import builtins
 from typing import Any
+from weakref import ref
 
 import numpy as np
 
@@ -44,9 +45,9 @@ def _inplace(self: _tensor.Tensor, op: str, compute: Any) -> _tensor.Tensor:
         # backward would route through it, so the engine refuses them (_check_versions).
         _tick()
         new = compute(old)
-        _tensor._check_inplace_shape(op, self, new)
+        _check_shape(op, self, new)
         if self._fn.saves_output:
-            self._fn._outref = _tensor._weakref_to(old)
+            self._fn._outref = ref(old)
         self._data = new._data.astype(self._data.dtype, copy=False)
         self._fn = new._fn
         self._bump()
@@ -54,9 +55,13 @@ def _inplace(self: _tensor.Tensor, op: str, compute: Any) -> _tensor.Tensor:
     if not self._data.flags.writeable:
         raise ValueError(f"{op}: this tensor's data is read-only (a read-only numpy array, "
                          "or a broadcast view); copy it first")
-    with _tensor._NoGrad():
+    # This write is not recorded, so neither is computing it (an operand may require grad).
+    prev, _mode.enabled = _mode.enabled, False
+    try:
         new = compute(self)
-    _tensor._check_inplace_shape(op, self, new)
+    finally:
+        _mode.enabled = prev
+    _check_shape(op, self, new)
     try:
         np.copyto(self._data, new._data, casting="same_kind")
     except TypeError:
@@ -66,6 +71,12 @@ def _inplace(self: _tensor.Tensor, op: str, compute: Any) -> _tensor.Tensor:
     self._bump()
     _note_write(self._data)
     return self
+
+
+def _check_shape(op: str, t: _tensor.Tensor, new: _tensor.Tensor) -> None:
+    if new.shape != t.shape:
+        raise ValueError(f"{op}: the result has shape {new.shape}, but an in-place op cannot "
+                         f"change the tensor's shape {t.shape}; use the out-of-place op")
 
 
 def _operand(other: Any, me: Any, old: Any) -> Any:

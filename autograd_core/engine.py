@@ -120,8 +120,8 @@ class Node:
     def _fit_grad(self, g: Node, fn: Function, i: int) -> Node:  # pragma: no cover
         raise NotImplementedError
 
-    def _accumulate(self, g: Node, create_graph: bool,
-                    stored: set[int]) -> None:  # pragma: no cover
+    def _accumulate(self, g: Node) -> None:  # pragma: no cover
+        """Add a recorded gradient into `.grad` (create_graph=True: it stays in the graph)."""
         raise NotImplementedError
 
     def _check_finite(self) -> str | None:  # pragma: no cover
@@ -134,6 +134,7 @@ class Node:
         raise NotImplementedError
 
     def _accumulate_raw(self, g: Any, stored: set[int]) -> None:  # pragma: no cover
+        """Add a raw gradient into `.grad`, copying an array whose id is in `stored` first."""
         raise NotImplementedError
 
 
@@ -441,13 +442,13 @@ def _run_backward(roots: Sequence[Node], seeds: Sequence[Node], retain_graph: bo
                     if raw:
                         node._accumulate_raw(g, stored)
                     else:
-                        node._accumulate(g, create_graph, stored)
+                        node._accumulate(g)
                 continue
             if node._retains_grad and capture is None and g is not None:
                 if raw:
                     node._accumulate_raw(g, stored)
                 else:
-                    node._accumulate(g, create_graph, stored)
+                    node._accumulate(g)
             if fn._nout == 1:
                 if g is None:
                     continue

@@ -55,23 +55,9 @@ def _fit_grad(self, g: Any, fn: Function, i: int) -> _tensor.Tensor:
     return g
 
 
-def _accumulate(self, g: Any, create_graph: bool, stored: set[int]) -> None:
-    if create_graph:
-        self.grad = g if self.grad is None else self.grad + g
-        return
-    gd = g._data
-    old = self.grad
-    if old is None:
-        # Never let two `.grad`s (or a user's array) share memory: the first in-place
-        # update of one would silently change the other.
-        if id(gd) in stored or not gd.flags.owndata or not gd.flags.writeable \
-                or g.requires_grad or g is self:
-            gd = gd.copy()
-        stored.add(id(gd))
-        self.grad = _tensor.Tensor._wrap(gd)
-    else:
-        # Out of place: a reference the user kept to the old .grad stays what it was.
-        self.grad = _tensor.Tensor._wrap(old._data + gd)
+def _accumulate(self, g: Any) -> None:
+    # Recorded (create_graph): `.grad` stays in the graph, so that it can be differentiated.
+    self.grad = g if self.grad is None else self.grad + g
 
 
 def _wrap_grad(self, g: Any) -> _tensor.Tensor:

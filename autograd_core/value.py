@@ -100,7 +100,7 @@ class Value(Node):
     def _fit_grad(self, g: Node, fn: Function, i: int) -> Node:
         return g
 
-    def _accumulate(self, g: Node, create_graph: bool, stored: set[int]) -> None:
+    def _accumulate(self, g: Node) -> None:
         self.grad += g.data  # type: ignore[attr-defined]
 
     def _wrap_grad(self, g: Any) -> Value:

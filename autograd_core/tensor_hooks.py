@@ -135,9 +135,4 @@ def _raw_from_user(g: Any, fn: Function, i: int) -> np.ndarray:
 
 
 def _gradient_from_user(g: Any, fn: Function, i: int) -> _tensor.Tensor:
-    if isinstance(g, _tensor.Tensor):
-        return g
-    if isinstance(g, (np.ndarray, Number, np.generic)):
-        return _tensor.Tensor._wrap(np.asarray(g))
-    raise TypeError(f"{type(fn).__name__}.backward returned a {type(g).__name__} as the "
-                    f"gradient for input {i}; return a Tensor (or a numpy array), or None")
+    return g if isinstance(g, _tensor.Tensor) else _tensor.Tensor._wrap(_raw_from_user(g, fn, i))

@@ -216,6 +216,23 @@ def test_wrong_gradient_type_is_a_clear_error() -> None:
         WrongType.apply(a).sum().backward()
 
 
+class ComplexGrad(Function):
+    @staticmethod
+    def forward(ctx: Any, x: np.ndarray) -> np.ndarray:
+        return x * 2
+
+    @staticmethod
+    def backward(ctx: Any, g: Tensor) -> Any:
+        return (1 + 2j,)
+
+
+@pytest.mark.parametrize("create_graph", [False, True])
+def test_a_complex_gradient_is_refused_on_both_backward_paths(create_graph: bool) -> None:
+    a = Tensor(np.ones(2), requires_grad=True)
+    with pytest.raises(TypeError, match="ComplexGrad.*complex"):
+        ComplexGrad.apply(a).sum().backward(create_graph=create_graph)
+
+
 def test_apply_needs_a_tensor_or_value() -> None:
     with pytest.raises(TypeError, match="Cube"):
         Cube.apply(np.ones(2))

@@ -339,18 +339,10 @@ class Module:
     # ---------------------------------------------------------------- state
     def state_dict(self) -> OrderedDict[str, np.ndarray]:
         """Dotted name -> a copy of the array, for every parameter and persistent buffer."""
-        out: OrderedDict[str, np.ndarray] = OrderedDict()
-        for mname, m in self.named_modules():
-            pre = f"{mname}." if mname else ""
-            for n, p in m._parameters.items():
-                if p is not None:
-                    out[pre + n] = p.data.copy()
-            for n, b in m._buffers.items():
-                if b is not None and n not in m._non_persistent:
-                    out[pre + n] = b.data.copy()
-        return out
+        return OrderedDict((k, t.data.copy()) for k, t in self._state_targets().items())
 
     def _state_targets(self) -> dict[str, Tensor]:
+        """Dotted name -> the live Tensor, for every parameter and persistent buffer."""
         targets: dict[str, Tensor] = {}
         for mname, m in self.named_modules():
             pre = f"{mname}." if mname else ""
@@ -414,9 +406,6 @@ class Module:
             return f"{type(self).__name__}({extra})"
         head = f"{type(self).__name__}({extra}" if extra else f"{type(self).__name__}("
         return head + ("\n" if not extra else ",\n") + "\n".join(lines) + "\n)"
-
-    def __dir__(self) -> list[str]:
-        return sorted(set(super().__dir__()))
 
 
 # The containers live in containers.py (they only use Module's public API); re-exported here so

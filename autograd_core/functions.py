@@ -36,6 +36,8 @@ def _mask(g: Any, keep: np.ndarray) -> Any:
 # ================================================================ elementwise, binary
 
 class Add(Function):
+    """a + b; d/da = d/db = 1."""
+
     __slots__ = ()
     reads_inputs = False
 
@@ -98,6 +100,8 @@ class RSubScalar(Function):
 
 
 class Sub(Function):
+    """a - b; d/da = 1, d/db = -1."""
+
     __slots__ = ()
     reads_inputs = False
 
@@ -112,6 +116,8 @@ class Sub(Function):
 
 
 class Mul(Function):
+    """a * b; d/da = b, d/db = a."""
+
     __slots__ = ()
 
     def forward(ctx, a, b):
@@ -129,6 +135,8 @@ class Mul(Function):
 
 
 class Div(Function):
+    """a / b; d/da = 1/b, d/db = -a/b²."""
+
     __slots__ = ()
 
     def forward(ctx, a, b):
@@ -244,6 +252,8 @@ class Where(Function):
 # ================================================================ elementwise, unary
 
 class Neg(Function):
+    """-a; d/da = -1."""
+
     __slots__ = ()
     reads_inputs = False
 
@@ -258,6 +268,8 @@ class Neg(Function):
 
 
 class Exp(Function):
+    """e^a; d/da = e^a (the saved output)."""
+
     __slots__ = ()
     saves_output = True
 
@@ -272,6 +284,8 @@ class Exp(Function):
 
 
 class Log(Function):
+    """Natural log; d/da = 1/a."""
+
     __slots__ = ()
 
     def forward(ctx, a):
@@ -285,6 +299,8 @@ class Log(Function):
 
 
 class Sqrt(Function):
+    """√a; d/da = 1/(2√a) (the saved output)."""
+
     __slots__ = ()
     saves_output = True
 
@@ -316,6 +332,8 @@ class Abs(Function):
 
 
 class Sin(Function):
+    """sin a; d/da = cos a."""
+
     __slots__ = ()
 
     def forward(ctx, a):
@@ -326,6 +344,8 @@ class Sin(Function):
 
 
 class Cos(Function):
+    """cos a; d/da = -sin a."""
+
     __slots__ = ()
 
     def forward(ctx, a):
@@ -336,6 +356,8 @@ class Cos(Function):
 
 
 class Tanh(Function):
+    """tanh a; d/da = 1 - tanh² a (the saved output)."""
+
     __slots__ = ()
     saves_output = True
 

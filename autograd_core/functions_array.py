@@ -31,6 +31,8 @@ def _keep_shape(shape: tuple[int, ...], axis: Any) -> tuple[int, ...]:
 
 
 class Sum(Function):
+    """Sum over axes; each element gets the gradient of its sum."""
+
     __slots__ = ()
     reads_inputs = False
 
@@ -63,6 +65,8 @@ class _Extreme(Function):
 
 
 class Max(_Extreme):
+    """Maximum over axes (ties share the gradient)."""
+
     __slots__ = ()
 
     def forward(ctx, a, axis, keepdims):
@@ -70,6 +74,8 @@ class Max(_Extreme):
 
 
 class Min(_Extreme):
+    """Minimum over axes (ties share the gradient)."""
+
     __slots__ = ()
 
     def forward(ctx, a, axis, keepdims):
@@ -137,6 +143,8 @@ class LogSumExp(Function):
 # ================================================================ shape
 
 class Reshape(Function):
+    """The same elements in another shape; the gradient is reshaped back."""
+
     __slots__ = ()
     reads_inputs = False
 
@@ -151,6 +159,8 @@ class Reshape(Function):
 
 
 class Transpose(Function):
+    """Permute axes; the gradient takes the inverse permutation."""
+
     __slots__ = ()
     reads_inputs = False
 
@@ -168,6 +178,8 @@ class Transpose(Function):
 
 
 class BroadcastTo(Function):
+    """Repeat along broadcast axes; the gradient is summed back (SumTo)."""
+
     __slots__ = ()
     reads_inputs = False
 
@@ -207,6 +219,8 @@ def sum_to_array(a: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
 
 
 class GetItem(Function):
+    """a[index]; the gradient is scattered back into zeros (IndexAdd)."""
+
     __slots__ = ()
     reads_inputs = False
 
@@ -246,6 +260,8 @@ class IndexAdd(Function):
 
 
 class Concatenate(Function):
+    """Join along an existing axis; each input gets its slice of the gradient."""
+
     __slots__ = ()
     reads_inputs = False
 

@@ -104,7 +104,7 @@ def _check_forward(ctx: Function, cls: type, args: Sequence[Any], outs: Any) -> 
         if any(_is_node(a) and a._check_finite() is not None for a in args):
             continue  # it came in with the inputs; the op that made it was reported
         raise AnomalyError(
-            f"detect_anomaly: forward of {cls.__name__} produced {bad} "
+            f"detect_anomaly: forward of {cls.__name__.lstrip('_')} produced {bad} "
             f"(output {o._describe()}).\n{_describe_inputs(args)}\n"
             f"The op was created at:\n  {ctx._trace or _user_frame()}")
 
@@ -114,7 +114,7 @@ def _check_backward(fn: Function, i: int, g: Node, inputs: Sequence[Any]) -> Non
     if bad is None or (bad == "Inf" and not _mode.check_inf):
         return
     raise AnomalyError(
-        f"detect_anomaly: backward of {type(fn).__name__} returned {bad} in the gradient for "
+        f"detect_anomaly: backward of {fn.name} returned {bad} in the gradient for "
         f"input {i} (gradient {g._describe()}).\n"  # type: ignore[attr-defined]
         f"{_describe_inputs(inputs)}\n"  # fn.inputs may be released by now
         f"The op was created at:\n  "
@@ -130,7 +130,7 @@ def _check_versions(fn: Function) -> None:
             # An in-place op on a recorded tensor gives it a new history; this op was
             # recorded with the old one, and its gradient would flow into the new one.
             raise RuntimeError(
-                f"backward of {type(fn).__name__}: input {i} ({x._describe()}) was modified by "
+                f"backward of {fn.name}: input {i} ({x._describe()}) was modified by "
                 "an in-place operation after this op used it, so its gradient would flow "
                 "through the new value's history and be wrong. Fix: use the out-of-place op "
                 "(e.g. `x = x + 1` instead of `x.add_(1)`), or `.clone()` the tensor first.")
@@ -147,7 +147,7 @@ def _check_versions(fn: Function) -> None:
                 "shares memory with a tensor that was modified in place (it is a view: "
                 "reshape, transpose, indexing, detach or the same numpy array)")
             raise RuntimeError(
-                f"backward of {type(fn).__name__}: {what} ({x._describe()}) {how} after it was "
+                f"backward of {fn.name}: {what} ({x._describe()}) {how} after it was "
                 "used in the forward pass, so the gradient would be wrong. Fix: use the "
                 "out-of-place version of the in-place op (e.g. `x = x + 1` instead of "
                 "`x.add_(1)`), or `.clone()` the tensor before writing.")

@@ -379,7 +379,7 @@ def _toposort(roots: Sequence[Node]) -> list[Node]:
             continue
         inputs = fn.inputs
         if fn._freed or inputs is None:
-            raise RuntimeError(_FREED_MESSAGE.format(name=type(fn).__name__))
+            raise RuntimeError(_FREED_MESSAGE.format(name=fn.name))
         push((node,))
         needs = fn.needs_input_grad
         for i in range(len(inputs)):
@@ -463,7 +463,7 @@ def _run_backward(roots: Sequence[Node], seeds: Sequence[Node], retain_graph: bo
                 _check_versions(fn)
             inputs = fn.inputs
             if inputs is None or fn._freed:
-                raise RuntimeError(_FREED_MESSAGE.format(name=type(fn).__name__))
+                raise RuntimeError(_FREED_MESSAGE.format(name=fn.name))
             cls = type(fn)
             if not raw:
                 gin = cls.backward(fn, *gouts)

@@ -173,8 +173,9 @@ def stack(tensors: Sequence[Any], axis: int = 0) -> Tensor:
     return concatenate([t.unsqueeze(ax) for t in ts], axis=ax)
 
 
-def split(x: Tensor, indices_or_sections: Any, axis: int = 0) -> list[Tensor]:
+def split(x: Any, indices_or_sections: Any, axis: int = 0) -> list[Tensor]:
     """Split along `axis` into equal sections or at the given indices (numpy's meaning)."""
+    x = _t(x)
     ax = _check_axis(axis, x.ndim, "split", tuples=False)
     n = x.shape[ax]
     if isinstance(indices_or_sections, int):
@@ -189,12 +190,18 @@ def split(x: Tensor, indices_or_sections: Any, axis: int = 0) -> list[Tensor]:
     return [x[pre + (slice(lo, hi),)] for lo, hi in zip(bounds[:-1], bounds[1:])]
 
 
-def pad(x: Tensor, pad_width: Any, constant_values: float = 0.0) -> Tensor:
+def pad(x: Any, pad_width: Any, constant_values: float = 0.0) -> Tensor:
     """Pad with a constant, numpy's `pad_width` forms (int, (before, after), or per axis)."""
-    pw = np.broadcast_to(np.asarray(pad_width, dtype=int), (x.ndim, 2))
+    x = _t(x)
+    try:
+        pw = np.broadcast_to(np.asarray(pad_width, dtype=int), (x.ndim, 2))
+    except (ValueError, TypeError):
+        raise ValueError(f"pad: pad_width {pad_width!r} does not fit a tensor with {x.ndim} "
+                         "dimensions (give an int, (before, after), or one pair per axis)") \
+            from None
     if (pw < 0).any():
         raise ValueError(f"pad: pad widths must be non-negative, got {pad_width!r}")
-    return fn.Pad.apply(_t(x), tuple(map(tuple, pw.tolist())), constant_values)
+    return fn.Pad.apply(x, tuple(map(tuple, pw.tolist())), constant_values)
 
 
 def sum(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:  # noqa: A001

@@ -140,8 +140,7 @@ class _Pow(Function):
     __slots__ = ()
 
     def forward(ctx, a, b):
-        out = _pow(a, b)
-        return out
+        return _pow(a, b)
 
     def backward(ctx, g):
         a, b = ctx.inputs

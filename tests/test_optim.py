@@ -385,3 +385,14 @@ def test_a_gradient_of_the_wrong_shape_is_a_clear_error() -> None:
     p.grad = Tensor(np.ones(4))
     with pytest.raises(ValueError, match=r"shape \(3,\).*shape \(4,\)"):
         optim.SGD([p], lr=0.1).step()
+
+
+def test_adam_betas_of_the_wrong_type_name_the_argument() -> None:
+    import nn
+    import optim
+
+    p = nn.Parameter(np.ones(2))
+    with pytest.raises(TypeError, match="beta"):
+        optim.Adam([p], betas=("a", 0.9))
+    with pytest.raises(TypeError, match="betas"):
+        optim.Adam([p], betas=0.9)

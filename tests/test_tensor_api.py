@@ -431,3 +431,10 @@ def test_zero_dim_tensor_round_trip() -> None:
     assert x.shape == () and y.shape == () and x.grad is None
     y.backward()
     assert x.grad.shape == () and x.grad.item() == pytest.approx(3 * 1.5**2)
+
+
+def test_pad_and_split_accept_lists_and_name_bad_pad_widths() -> None:
+    np.testing.assert_array_equal(ag.pad([1.0, 2.0], 1).data, [0.0, 1.0, 2.0, 0.0])
+    assert [p.tolist() for p in ag.split([1.0, 2.0, 3.0, 4.0], 2)] == [[1.0, 2.0], [3.0, 4.0]]
+    with pytest.raises(ValueError, match="pad_width"):
+        ag.pad(Tensor(np.ones((2, 2))), [(1, 1), (1, 1), (1, 1)])

@@ -65,14 +65,6 @@ ACTIVATIONS: list[tuple[str, Callable[[Tensor], Tensor], Callable[[Any], Any]]] 
 ]
 
 
-@pytest.mark.parametrize("name, ours, theirs", ACTIVATIONS, ids=[a[0] for a in ACTIVATIONS])
-def test_activation_matches_pytorch(name: str, ours: Any, theirs: Any) -> None:
-    y1, g1 = _ours(ours, X)
-    y2, g2 = _theirs(theirs, X)
-    np.testing.assert_allclose(y1, y2, rtol=1e-6, atol=1e-9, err_msg=f"{name}: values")
-    np.testing.assert_allclose(g1, g2, rtol=1e-6, atol=1e-9, err_msg=f"{name}: gradients")
-
-
 TARGET = RNG.standard_normal((4, 5))
 PROBS = 1.0 / (1.0 + np.exp(-RNG.standard_normal((4, 5))))
 LABELS = np.array([0, 3, 4, 1])
@@ -108,14 +100,6 @@ LOSSES: list[tuple[str, Any, Any]] = [
 ]
 
 
-@pytest.mark.parametrize("name, ours, theirs", LOSSES, ids=[a[0] for a in LOSSES])
-def test_loss_matches_pytorch(name: str, ours: Any, theirs: Any) -> None:
-    y1, g1 = _ours(ours, X)
-    y2, g2 = _theirs(theirs, X)
-    np.testing.assert_allclose(y1, y2, rtol=1e-6, atol=1e-9, err_msg=f"{name}: values")
-    np.testing.assert_allclose(g1, g2, rtol=1e-6, atol=1e-9, err_msg=f"{name}: gradients")
-
-
 OPS: list[tuple[str, Any, Any]] = [
     ("matmul batched", lambda x: x.reshape(2, 2, 5) @ Tensor(TARGET.T[:, :3]),
      lambda t: t.reshape(2, 2, 5) @ torch.tensor(TARGET.T[:, :3])),
@@ -132,8 +116,12 @@ OPS: list[tuple[str, Any, Any]] = [
 ]
 
 
-@pytest.mark.parametrize("name, ours, theirs", OPS, ids=[a[0] for a in OPS])
-def test_op_matches_pytorch(name: str, ours: Any, theirs: Any) -> None:
+CASES = [("activation " + c[0], *c[1:]) for c in ACTIVATIONS] + \
+    [("loss " + c[0], *c[1:]) for c in LOSSES] + [("op " + c[0], *c[1:]) for c in OPS]
+
+
+@pytest.mark.parametrize("name, ours, theirs", CASES, ids=[c[0] for c in CASES])
+def test_values_and_gradients_match_pytorch(name: str, ours: Any, theirs: Any) -> None:
     y1, g1 = _ours(ours, X)
     y2, g2 = _theirs(theirs, X)
     np.testing.assert_allclose(y1, y2, rtol=1e-6, atol=1e-9, err_msg=f"{name}: values")

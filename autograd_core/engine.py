@@ -80,10 +80,10 @@ class Node:
         """The Function that produced this node, or None for a leaf."""
         return self._fn
 
-    def register_hook(self, hook: Callable[[Any], Any]) -> Callable[[], None]:
+    def register_hook(self, hook: Callable[[Any], Any]) -> HookHandle:
         """Call `hook(grad)` when this node's gradient is computed; a non-None return replaces it.
 
-        Returns a function that removes the hook.
+        Returns a handle: `handle.remove()` (PyTorch's spelling) or `handle()` unregisters it.
         """
         if not self.requires_grad:
             raise RuntimeError("register_hook: cannot register a hook on a node that does not "
@@ -91,13 +91,7 @@ class Node:
         if self._hooks is None:
             self._hooks = []
         self._hooks.append(hook)
-        hooks = self._hooks
-
-        def remove() -> None:
-            if hook in hooks:
-                hooks.remove(hook)
-
-        return remove
+        return HookHandle(self._hooks, hook)
 
     def retain_grad(self) -> None:
         """Keep `.grad` for this non-leaf node after backward (leaves always keep theirs)."""
@@ -136,6 +130,22 @@ class Node:
     def _accumulate_raw(self, g: Any, stored: set[int]) -> None:  # pragma: no cover
         """Add a raw gradient into `.grad`, copying an array whose id is in `stored` first."""
         raise NotImplementedError
+
+
+class HookHandle:
+    """What `register_hook` returns: `remove()` (or calling it) unregisters the hook."""
+
+    __slots__ = ("_hooks", "_hook")
+
+    def __init__(self, hooks: list[Callable[[Any], Any]], hook: Callable[[Any], Any]) -> None:
+        self._hooks, self._hook = hooks, hook
+
+    def remove(self) -> None:
+        """Unregister the hook (a second call does nothing)."""
+        if self._hook in self._hooks:
+            self._hooks.remove(self._hook)
+
+    __call__ = remove
 
 
 # ---------------------------------------------------------------- Function

@@ -438,3 +438,11 @@ def test_pad_and_split_accept_lists_and_name_bad_pad_widths() -> None:
     assert [p.tolist() for p in ag.split([1.0, 2.0, 3.0, 4.0], 2)] == [[1.0, 2.0], [3.0, 4.0]]
     with pytest.raises(ValueError, match="pad_width"):
         ag.pad(Tensor(np.ones((2, 2))), [(1, 1), (1, 1), (1, 1)])
+
+
+def test_a_hook_handle_removes_the_hook_pytorch_style() -> None:
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    handle = x.register_hook(lambda g: g * 10)
+    handle.remove()
+    (x * 3).sum().backward()
+    np.testing.assert_array_equal(x.grad.data, [3.0, 3.0])

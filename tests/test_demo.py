@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import math
 import re
-import time
 
 import pytest
 
@@ -86,11 +85,8 @@ def test_a_missing_piece_is_reported_never_faked(tmp_path, capsys, monkeypatch):
 
 
 def test_fast_demo_runs_every_stage_without_failing(tmp_path, capsys):
-    t0 = time.perf_counter()
     results = demo.run_demo(tmp_path, fast=True, progress=False)
-    elapsed = time.perf_counter() - t0
     assert [r.name for r in results] == list(demo.STAGES)
     failed = [(r.name, r.notes) for r in results if r.status == "failed"]
     assert not failed
-    assert elapsed < 60
     assert (tmp_path / "index.html").exists()

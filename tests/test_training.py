@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 import warnings
 
 import numpy as np
@@ -30,12 +29,9 @@ def test_fit_trains_an_mlp_on_moons_to_97_percent():
     xv, yv = nn.make_moons(500, noise=0.1, seed=1)
     model = _moons_mlp()
     opt = optim.Adam(model.parameters(), lr=0.01)
-    t0 = time.perf_counter()
     hist = nn.fit(model, nn.functional.cross_entropy, opt, nn.DataLoader(x, y, rng=0),
                   epochs=15, val_loader=nn.DataLoader(xv, yv, batch_size=250, shuffle=False),
                   progress=False)
-    elapsed = time.perf_counter() - t0
-    assert elapsed < 10.0
     assert hist.val_accuracy[-1] >= 0.97
     # the history agrees with an independent evaluation of the final model
     with no_grad():

@@ -1,14 +1,18 @@
 """The scalar primitives behind `Value`: forward on Python floats, backward in Value ops.
 
-Each op has a `backward` written with Value operations (so scalar graphs have higher-order
+Each op has a `backward` written with Node operations (so scalar graphs have higher-order
 gradients too) and a `backward_raw` on plain floats (the fast path when no graph of the
-backward pass is wanted). Arithmetic follows IEEE 754 like numpy, never Python's math errors.
+backward pass is wanted). Where the formula is the Tensor primitive's (add, mul, exp, tanh...),
+the class inherits it from functions.py, so each derivative is written once for both front-ends;
+only the forward (on floats, with `math`) and the float fast path are here.
+Arithmetic follows IEEE 754 like numpy, never Python's math errors.
 """
 
 from __future__ import annotations
 
 import math
 
+from . import functions as _fns
 from .engine import Function
 
 _INF = float("inf")
@@ -61,62 +65,48 @@ def _sigmoid(a: float) -> float:
 
 # ---------------------------------------------------------------- primitives
 
-class _Add(Function):
+class _Add(_fns.Add):
+    """Add on floats; `backward` and `backward_raw` are the Tensor primitive's (type-free)."""
+
     __slots__ = ()
-    reads_inputs = False
 
     def forward(ctx, a, b):
         return a + b
 
-    def backward(ctx, g):
-        return g, g
 
-    def backward_raw(ctx, g):
-        return g, g
+class _Mul(_fns.Mul):
+    """Mul on floats; `backward` (in Value ops) is the Tensor primitive's."""
 
-
-class _Mul(Function):
     __slots__ = ()
 
     def forward(ctx, a, b):
         return a * b
-
-    def backward(ctx, g):
-        a, b = ctx.inputs
-        return g * b, g * a
 
     def backward_raw(ctx, g):
         a, b = ctx.inputs
         return g * b.data, g * a.data
 
 
-class _Div(Function):
+class _Div(_fns.Div):
+    """Div on floats; `backward` (in Value ops) is the Tensor primitive's."""
+
     __slots__ = ()
 
     def forward(ctx, a, b):
         return _div(a, b)
-
-    def backward(ctx, g):
-        a, b = ctx.inputs
-        return g / b, -g * a / (b * b)
 
     def backward_raw(ctx, g):
         a, b = ctx.inputs
         return _div(g, b.data), -_div(g * a.data, b.data * b.data)
 
 
-class _Neg(Function):
+class _Neg(_fns.Neg):
+    """Neg on floats; `backward` and `backward_raw` are the Tensor primitive's (type-free)."""
+
     __slots__ = ()
-    reads_inputs = False
 
     def forward(ctx, a):
         return -a
-
-    def backward(ctx, g):
-        return (-g,)
-
-    def backward_raw(ctx, g):
-        return (-g,)
 
 
 class _PowConst(Function):
@@ -152,70 +142,62 @@ class _Pow(Function):
         return ga, gb
 
 
-class _Exp(Function):
+class _Exp(_fns.Exp):
+    """Exp on floats; `backward` (in Value ops) is the Tensor primitive's."""
+
     __slots__ = ()
-    saves_output = True
 
     def forward(ctx, a):
         return _exp(a)
-
-    def backward(ctx, g):
-        return (g * ctx.output,)
 
     def backward_raw(ctx, g):
         return (g * ctx.output.data,)
 
 
-class _Log(Function):
+class _Log(_fns.Log):
+    """Log on floats; `backward` (in Value ops) is the Tensor primitive's."""
+
     __slots__ = ()
 
     def forward(ctx, a):
         return _log(a)
 
-    def backward(ctx, g):
-        return (g / ctx.inputs[0],)
-
     def backward_raw(ctx, g):
         return (_div(g, ctx.inputs[0].data),)
 
 
-class _Sqrt(Function):
+class _Sqrt(_fns.Sqrt):
+    """Sqrt on floats; `backward` (in Value ops) is the Tensor primitive's."""
+
     __slots__ = ()
-    saves_output = True
 
     def forward(ctx, a):
         return math.sqrt(a) if a >= 0 else _NAN
 
-    def backward(ctx, g):
-        return (g * 0.5 / ctx.output,)
+    def backward_raw(ctx, g):
+        return (_div(g * 0.5, ctx.output.data),)
 
 
-class _Tanh(Function):
+class _Tanh(_fns.Tanh):
+    """Tanh on floats; `backward` (in Value ops) is the Tensor primitive's."""
+
     __slots__ = ()
-    saves_output = True
 
     def forward(ctx, a):
         return math.tanh(a)
-
-    def backward(ctx, g):
-        t = ctx.output
-        return (g * (1.0 - t * t),)
 
     def backward_raw(ctx, g):
         t = ctx.output.data
         return (g * (1.0 - t * t),)
 
 
-class _Sigmoid(Function):
+class _Sigmoid(_fns.Sigmoid):
+    """Sigmoid on floats; `backward` (in Value ops) is the Tensor primitive's."""
+
     __slots__ = ()
-    saves_output = True
 
     def forward(ctx, a):
         return _sigmoid(a)
-
-    def backward(ctx, g):
-        s = ctx.output
-        return (g * s * (1.0 - s),)
 
     def backward_raw(ctx, g):
         s = ctx.output.data

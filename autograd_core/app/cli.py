@@ -1,8 +1,8 @@
 """The `autograd-core` command: demo, check, graph, train and bench.
 
-Every subcommand is a thin shell over library functions (`autograd_core.demo`, `nn`, `optim`,
-`autograd_core.viz`), imported only when the subcommand runs, so `--help` is instant and the
-engine never depends on `nn`.
+Every subcommand is a thin shell over library functions (`autograd_core.app.demo`, `nn`,
+`optim`, `autograd_core.viz`), imported only when the subcommand runs, so `--help` is instant
+and the engine never depends on `nn`. The expressions `graph` draws are parsed in expression.py.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
+
+from .expression import _FUNCTIONS, evaluate_expression, parse_assignments
 
 __all__ = ["main", "build_parser"]
 
@@ -145,7 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _version() -> str:
-    from . import __version__
+    from .. import __version__
     return __version__
 
 
@@ -165,9 +167,9 @@ def _cmd_demo(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
 def _cmd_check(argv: list[str]) -> int:
     try:
-        from . import checks
+        from ..checking import checks
     except ImportError:
-        print("autograd-core check: the gradient check suite (autograd_core.checks) is not "
+        print("autograd-core check: the gradient check suite (autograd_core.checking) is not "
               "available in this version", file=sys.stderr)
         return 1
     make_parser = getattr(checks, "_parser", None)
@@ -201,7 +203,7 @@ def _writable_folder(parser: argparse.ArgumentParser, option: str, value: str,
 
 def _cmd_bench(argv: list[str]) -> int:
     # benchmarks/ sits next to the package in a source checkout; it is not installed.
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]  # autograd_core/app/cli.py -> the checkout
     if not (root / "benchmarks" / "run.py").exists():
         print("autograd-core bench: the benchmark suite ships with the source checkout "
               f"(benchmarks/run.py), which is not next to {root / 'autograd_core'}",
@@ -254,7 +256,7 @@ def _cmd_graph(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
         options["heat"] = True
     else:
         try:
-            names = _parse_assignments(args.set)
+            names = parse_assignments(args.set)
             root = evaluate_expression(args.expression, names)
         except ValueError as e:
             parser.error(str(e))
@@ -267,7 +269,7 @@ def _cmd_graph(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
             if name in used:
                 print(f"  d/d{name} = {v.grad:.6g}")
     try:
-        from . import viz
+        from .. import viz
         viz.to_dot  # noqa: B018 - fail here, with a clear message, if viz is not there yet
     except (ImportError, AttributeError):
         print("autograd-core graph: graph drawing (autograd_core.viz) is not available in this "
@@ -281,24 +283,6 @@ def _cmd_graph(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
         viz.render_backprop_animation(root, str(frames))
         print(f"wrote {frames}")
     return 0
-
-
-def _parse_assignments(items: Sequence[str]) -> dict[str, Any]:
-    from .value import Value
-
-    names: dict[str, Any] = {}
-    for item in items:
-        name, sep, number = item.partition("=")
-        name = name.strip()
-        if not sep or not name.isidentifier():
-            raise ValueError(f"--set {item!r}: expected NAME=NUMBER, e.g. x1=2.0")
-        if name in _FUNCTIONS:
-            raise ValueError(f"--set {item!r}: {name!r} is a function name")
-        try:
-            names[name] = Value(float(number), label=name)
-        except ValueError:
-            raise ValueError(f"--set {item!r}: {number.strip()!r} is not a number") from None
-    return names
 
 
 def _cmd_train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
@@ -319,100 +303,6 @@ def _cmd_train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
     except (ImportError, FloatingPointError, MemoryError) as e:  # no traceback for these
         print(f"autograd-core train: {type(e).__name__}: {e}", file=sys.stderr)
         return 1
-
-
-# ---------------------------------------------------------------- expressions
-
-# name -> (number of extra float arguments, how to apply it to a Value)
-_FUNCTIONS: dict[str, tuple[int, Any]] = {
-    "tanh": (0, lambda v: v.tanh()),
-    "exp": (0, lambda v: v.exp()),
-    "log": (0, lambda v: v.log()),
-    "sqrt": (0, lambda v: v.sqrt()),
-    "abs": (0, lambda v: v.abs()),
-    "relu": (0, lambda v: v.relu()),
-    "sigmoid": (0, lambda v: v.sigmoid()),
-    "softplus": (0, lambda v: v.softplus()),
-    "leaky_relu": (1, lambda v, slope=0.1: v.leaky_relu(slope)),
-    "elu": (1, lambda v, alpha=1.0: v.elu(alpha)),
-}
-_BINOPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
-_MAX_EXPRESSION = 2000
-
-
-def evaluate_expression(text: str, names: dict[str, Any]) -> Any:
-    """Evaluate an arithmetic expression over `Value`s without executing any code.
-
-    The text is parsed with `ast` and only numbers, the given names, ``+ - * / **``, unary minus
-    and the functions in `_FUNCTIONS` are accepted; anything else is a ValueError naming it.
-    Each intermediate node is labelled with its source text so the drawing reads like the formula.
-    """
-    from .value import Value
-
-    if len(text) > _MAX_EXPRESSION:
-        raise ValueError(f"expression is {len(text)} characters long; the limit is "
-                         f"{_MAX_EXPRESSION}")
-    try:
-        tree = ast.parse(text.strip(), mode="eval")
-    except SyntaxError as e:
-        raise ValueError(f"expression {text!r} is not valid: {e.msg}") from None
-    except (RecursionError, MemoryError):
-        raise ValueError("expression is too deeply nested") from None
-
-    def label(node: ast.AST) -> str:
-        seg = ast.get_source_segment(text.strip(), node) or ""
-        return seg if len(seg) <= 24 else ""
-
-    def ev(node: ast.AST) -> Any:
-        if isinstance(node, ast.Constant) and type(node.value) in (int, float):
-            return Value(float(node.value), label=repr(node.value),  # type: ignore[arg-type]
-                         requires_grad=False)
-        if isinstance(node, ast.Name):
-            if node.id not in names:
-                raise ValueError(f"name {node.id!r} has no value; give it with --set "
-                                 f"{node.id}=NUMBER")
-            return names[node.id]
-        if isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
-            a, b = ev(node.left), ev(node.right)
-            op = _BINOPS[type(node.op)]
-            out = {"+": a.__add__, "-": a.__sub__, "*": a.__mul__, "/": a.__truediv__,
-                   "**": a.__pow__}[op](b)
-        elif isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
-            a = ev(node.operand)
-            out = -a if isinstance(node.op, ast.USub) else a
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-            fname = node.func.id
-            if fname not in _FUNCTIONS:
-                raise ValueError(f"function {fname!r} is not allowed; use one of "
-                                 f"{', '.join(sorted(_FUNCTIONS))}")
-            extra, fn = _FUNCTIONS[fname]
-            if node.keywords or not 1 <= len(node.args) <= 1 + extra:
-                raise ValueError(f"{fname}() takes 1{f' to {1 + extra}' if extra else ''} "
-                                 "positional argument(s)")
-            consts = []
-            for c in node.args[1:]:
-                if not (isinstance(c, ast.Constant) and type(c.value) in (int, float)):
-                    raise ValueError(f"{fname}(): the parameter after the input must be a "
-                                     "number")
-                consts.append(float(c.value))  # type: ignore[arg-type]
-            out = fn(ev(node.args[0]), *consts)
-        else:
-            raise ValueError(f"{type(node).__name__} ({label(node) or '...'}) is not allowed "
-                             "in an expression: only numbers, names, + - * / ** and "
-                             f"{', '.join(sorted(_FUNCTIONS))}()")
-        if isinstance(out, Value) and out.label == "" and out._fn is not None:
-            out.label = label(node)
-            if out.requires_grad:
-                out.retain_grad()  # so the drawing and the printout show every gradient
-        return out
-
-    try:
-        result = ev(tree.body)
-    except RecursionError:
-        raise ValueError("expression is too deeply nested") from None
-    if not isinstance(result, Value) or not result.requires_grad:
-        raise ValueError(f"expression {text!r} has no variable to differentiate")
-    return result
 
 
 def main(argv: Sequence[str] | None = None) -> int:

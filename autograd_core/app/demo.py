@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 __all__ = ["StageResult", "STAGES", "run_demo", "stage_neuron", "stage_moons", "stage_checks",
            "write_index", "write_graph", "have_dot", "have_matplotlib", "INSTALL_GRAPHVIZ"]
 
@@ -61,7 +63,7 @@ def write_graph(root: Any, base: Path | str, fmt: str = "svg", **options: Any) -
 
     Returns the path written.
     """
-    from . import viz
+    from .. import viz
 
     base = Path(base)
     if fmt == "dot" or not have_dot():
@@ -75,7 +77,7 @@ def write_graph(root: Any, base: Path | str, fmt: str = "svg", **options: Any) -
 
 def _viz_available(result: StageResult) -> bool:
     try:
-        from . import viz
+        from .. import viz
     except ImportError:
         viz = None  # type: ignore[assignment]
     if viz is None or not hasattr(viz, "to_dot"):
@@ -88,14 +90,14 @@ def _viz_available(result: StageResult) -> bool:
 
 def _backward_order(root: Any) -> list[Any]:
     """The nodes in the order the engine's backward pass reaches them (the drawing's numbers)."""
-    from .engine import _toposort
+    from ..engine import toposort
 
-    return list(reversed(_toposort([root])))
+    return list(reversed(toposort([root])))
 
 
 def build_neuron() -> tuple[Any, dict[str, Any]]:
     """micrograd's 2-input neuron o = tanh(x1*w1 + x2*w2 + b), with every node labelled."""
-    from .value import Value
+    from ..value import Value
 
     x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
     w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
@@ -140,7 +142,7 @@ def stage_neuron(out: Path, result: StageResult) -> None:
     if not _viz_available(result):
         result.status = "partial"
         return
-    from . import viz
+    from .. import viz
 
     result.files.append(write_graph(o, out / "neuron", "svg", order=True, edge_labels=True))
     if hasattr(viz, "render_backprop_animation"):
@@ -166,9 +168,50 @@ def stage_neuron(out: Path, result: StageResult) -> None:
 def stage_moons(out: Path, result: StageResult, fast: bool = False,
                 progress: bool = True) -> None:
     """Stage 2: a Tensor MLP on two moons with minibatch SGD, its curves and its graph."""
-    from .demo_train import demo_moons
+    from . import demo_train as dt
 
-    demo_moons(out, result, fast=fast, progress=progress)
+    missing = dt._missing_pieces()
+    if missing:
+        result.status = "unavailable"
+        result.note(f"{', '.join(missing)} not available yet: cannot train the moons MLP")
+        return
+    import nn
+
+    config = dt.TrainConfig(samples=300 if fast else 1000, epochs=5 if fast else 40,
+                            hidden=(16, 16), lr=0.05, batch_size=32)
+    data = dt.load_data("moons", config.samples, config.seed)
+    nn.manual_seed(config.seed)
+    model = dt.build_mlp(2, config.hidden, 2, "relu", "he_normal")
+    print(f"  model: {type(model).__name__} with {model.num_parameters()} parameters; "
+          f"SGD lr {config.lr}, momentum 0.9, batch size {config.batch_size}, "
+          f"{config.epochs} epochs on {len(data[0])} points")
+    history, _ = dt._fit(model, config, data, progress)
+    h = dt._as_dict(history)
+    summary = (f"final train accuracy {h['accuracy'][-1]:.3f}, validation accuracy "
+               f"{h['val_accuracy'][-1]:.3f} (loss {h['val_loss'][-1]:.4f})")
+    print(f"  {summary}")
+    result.text = summary
+    if have_matplotlib():
+        dt.plot_history(h, out / "moons_loss.png", "Two moons: loss and accuracy per epoch")
+        x_all = np.concatenate([data[0], data[2]])
+        y_all = np.concatenate([data[1], data[3]])
+        dt.plot_boundary(model, x_all, y_all, out / "moons_boundary.png",
+                         f"Two moons: decision boundary (val acc {h['val_accuracy'][-1]:.1%})")
+        result.files += [out / "moons_loss.png", out / "moons_boundary.png"]
+    else:
+        result.note("matplotlib is not installed: skipped moons_loss.png and moons_boundary.png "
+                    "(pip install 'autograd-core[plot]')")
+    if _viz_available(result):
+        from .. import viz
+        from ..tensor import Tensor
+
+        with viz.trace_modules(model):  # records which module made each op: the clusters
+            loss = nn.functional.cross_entropy(model(Tensor(data[0][:8])), data[1][:8])
+        loss.backward(retain_graph=True)
+        result.files.append(write_graph(loss, out / "moons_model", "svg", model=model,
+                                        heat=True))
+    else:
+        result.status = "partial"
 
 
 # ---------------------------------------------------------------- stage 3: gradient checks
@@ -176,12 +219,12 @@ def stage_moons(out: Path, result: StageResult, fast: bool = False,
 def stage_checks(out: Path, result: StageResult, fast: bool = False) -> None:
     """Stage 3: run `autograd-core check` over every op and print its table."""
     try:
-        from . import checks
+        from ..checking import checks
     except ImportError:
         checks = None  # type: ignore[assignment]
     if checks is None or not hasattr(checks, "main"):
         result.status = "unavailable"
-        result.note("the gradient check suite (autograd_core.checks) is not available yet")
+        result.note("the gradient check suite (autograd_core.checking) is not available yet")
         return
     buffer = _Tee(sys.stdout)
     with contextlib.redirect_stdout(buffer):  # printed as it runs, and kept for index.html

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 __all__ = ["TrainConfig", "ACTIVATIONS", "DATASETS", "INITIALIZERS", "OPTIMIZERS", "load_data",
-           "build_mlp", "make_optimizer", "train_command", "demo_moons", "model_graph_root",
+           "build_mlp", "make_optimizer", "train_command", "model_graph_root",
            "plot_history", "plot_boundary"]
 
 DATASETS = ("moons", "circles", "spirals", "blobs", "digits")
@@ -167,8 +167,8 @@ def model_graph_root(checkpoint: str) -> tuple[Any, Any]:
     """Rebuild a model saved by `train`, run one batch through it and backprop; (loss, model)."""
     import nn
 
-    from . import viz
-    from .tensor import Tensor
+    from .. import viz
+    from ..tensor import Tensor
 
     ckpt = nn.load(checkpoint)
     if not isinstance(ckpt, dict) or "config" not in ckpt or "model" not in ckpt:
@@ -218,8 +218,8 @@ def plot_boundary(model: Any, x: np.ndarray, y: np.ndarray, path: Path, title: s
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from .engine import no_grad
-    from .tensor import Tensor
+    from ..engine import no_grad
+    from ..tensor import Tensor
 
     pad = 0.5
     xs = np.linspace(x[:, 0].min() - pad, x[:, 0].max() + pad, 200)
@@ -244,54 +244,6 @@ def plot_boundary(model: Any, x: np.ndarray, y: np.ndarray, path: Path, title: s
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
-
-
-def demo_moons(out: Path, result: Any, fast: bool = False, progress: bool = True) -> None:
-    """Demo stage 2: train an MLP on two moons, print accuracy, write curves and model graph."""
-    from .demo import _viz_available, have_matplotlib, write_graph
-
-    missing = _missing_pieces()
-    if missing:
-        result.status = "unavailable"
-        result.note(f"{', '.join(missing)} not available yet: cannot train the moons MLP")
-        return
-    import nn
-
-    config = TrainConfig(samples=300 if fast else 1000, epochs=5 if fast else 40,
-                         hidden=(16, 16), lr=0.05, batch_size=32)
-    data = load_data("moons", config.samples, config.seed)
-    nn.manual_seed(config.seed)
-    model = build_mlp(2, config.hidden, 2, "relu", "he_normal")
-    print(f"  model: {type(model).__name__} with {model.num_parameters()} parameters; "
-          f"SGD lr {config.lr}, momentum 0.9, batch size {config.batch_size}, "
-          f"{config.epochs} epochs on {len(data[0])} points")
-    history, _ = _fit(model, config, data, progress)
-    h = _as_dict(history)
-    summary = (f"final train accuracy {h['accuracy'][-1]:.3f}, validation accuracy "
-               f"{h['val_accuracy'][-1]:.3f} (loss {h['val_loss'][-1]:.4f})")
-    print(f"  {summary}")
-    result.text = summary
-    if have_matplotlib():
-        plot_history(h, out / "moons_loss.png", "Two moons: loss and accuracy per epoch")
-        x_all = np.concatenate([data[0], data[2]])
-        y_all = np.concatenate([data[1], data[3]])
-        plot_boundary(model, x_all, y_all, out / "moons_boundary.png",
-                      f"Two moons: decision boundary (val acc {h['val_accuracy'][-1]:.1%})")
-        result.files += [out / "moons_loss.png", out / "moons_boundary.png"]
-    else:
-        result.note("matplotlib is not installed: skipped moons_loss.png and moons_boundary.png "
-                    "(pip install 'autograd-core[plot]')")
-    if _viz_available(result):
-        from . import viz
-        from .tensor import Tensor
-
-        with viz.trace_modules(model):  # records which module made each op: the clusters
-            loss = nn.functional.cross_entropy(model(Tensor(data[0][:8])), data[1][:8])
-        loss.backward(retain_graph=True)
-        result.files.append(write_graph(loss, out / "moons_model", "svg", model=model,
-                                        heat=True))
-    else:
-        result.status = "partial"
 
 
 def _check_install() -> None:

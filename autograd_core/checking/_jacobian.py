@@ -11,9 +11,9 @@ from typing import Any
 
 import numpy as np
 
-from .engine import Node, grad
-from .tensor import Tensor
-from .value import Value
+from ..engine import Node, grad
+from ..tensor import Tensor
+from ..value import Value
 
 
 def _raw(x: Any) -> Any:

@@ -1,13 +1,12 @@
 """The table of gradient-check cases: every built-in differentiable op, one line (or a few) each.
 
-Read it through `autograd_core.checks` (`OPS`, `OpCase`, `cases_for`, `public_op_names`).
+Read it through `autograd_core.checking` (`OPS`, `OpCase`, `cases_for`, `public_op_names`).
 Inputs are float64 and kept away from kinks, poles and ties (log on positives, abs away from 0,
 max without ties, floor away from integers), where finite differences are meaningless.
 """
 
 from __future__ import annotations
 
-import importlib
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -15,11 +14,10 @@ from typing import Any
 
 import numpy as np
 
-from .tensor import Tensor
-from .value import Value
+from ..tensor import Tensor
+from ..tensor import ops as T
+from ..value import Value
 
-# The module, not the `tensor()` function that the package namespace exports under that name.
-T = importlib.import_module(__package__ + ".tensor")
 Shape = tuple[int, ...]
 
 
@@ -113,7 +111,7 @@ def add(op: str, variant: str, fn: Callable[..., Any], make: Any, ref: Any,
 
 # ---------------------------------------------------------------- Tensor: elementwise
 
-UNARY = [  # op, method, numpy reference, domain
+UNARY: list[tuple[Any, ...]] = [  # op, method, numpy reference, domain
     ("exp", np.exp, "real"), ("log", np.log, "pos"), ("sqrt", np.sqrt, "pos"),
     ("abs", np.abs, "nonzero"), ("sin", np.sin, "real"), ("cos", np.cos, "real"),
     ("tanh", np.tanh, "real"), ("sigmoid", lambda a: 1 / (1 + np.exp(-a)), "real"),
@@ -136,7 +134,7 @@ add("clip", "(3,) lo only", lambda x: T.clip(x, -0.5), _leaves(((3,), "clip")),
 add("clamp", "(2, 3)", lambda x: x.clamp(-0.5, 0.5), _leaves(((2, 3), "clip")),
     lambda a: np.clip(a, -0.5, 0.5), [(2, 3)])
 
-BINARY = [  # op, tensor form, numpy reference, domain of the second argument
+BINARY: list[tuple[Any, ...]] = [  # op, tensor form, numpy reference, domain of the second argument
     ("add", lambda a, b: a + b, np.add, "real"), ("sub", lambda a, b: a - b, np.subtract, "real"),
     ("mul", lambda a, b: a * b, np.multiply, "real"),
     ("div", lambda a, b: a / b, np.divide, "nonzero"),
@@ -194,7 +192,7 @@ add("matmul", "ndarray @ (3, 2)", lambda b: b.__rmatmul__(_A), _leaves(((3, 2), 
 
 # ---------------------------------------------------------------- Tensor: reductions
 
-REDUCTIONS = [
+REDUCTIONS: list[tuple[Any, ...]] = [
     ("sum", np.sum, "real"), ("mean", np.mean, "real"), ("max", np.max, "distinct"),
     ("min", np.min, "distinct"), ("var", np.var, "real"), ("std", np.std, "real"),
     ("prod", np.prod, "nonzero"),
@@ -232,7 +230,7 @@ for _op, _ref in [("softmax", lambda a, ax: np.exp(_np_log_softmax(a, ax))),
 
 # ---------------------------------------------------------------- Tensor: shape
 
-SHAPE_OPS = [  # op, variant, input shape, Tensor form, numpy reference
+SHAPE_OPS: list[tuple[Any, ...]] = [  # op, variant, input shape, Tensor form, numpy reference
     ("reshape", "(2, 3) -> (3, 2)", (2, 3), lambda x: x.reshape(3, 2), lambda a: a.reshape(3, 2)),
     ("reshape", "(2, 1, 4) -> (-1,)", (2, 1, 4), lambda x: T.reshape(x, (-1,)),
      lambda a: a.reshape(-1)),
@@ -347,7 +345,7 @@ add("float", "(3,)", lambda x: x.float().double(), _leaves(((3,), "real")),
     lambda a: a.astype(np.float32).astype(np.float64), [(3,)], eps=1e-2)
 add("double", "(3,)", lambda x: x.double() * 1.0, _leaves(((3,), "real")), lambda a: a, [(3,)])
 
-INPLACE = [  # op, second argument's domain, numpy reference
+INPLACE: list[tuple[Any, ...]] = [  # op, second argument's domain, numpy reference
     ("add_", "real", np.add), ("sub_", "real", np.subtract), ("mul_", "real", np.multiply),
     ("div_", "nonzero", np.divide), ("copy_", "real", lambda a, b: np.broadcast_to(b, a.shape)),
 ]
@@ -365,7 +363,7 @@ add("fill_", "(3,)", lambda a: (a * 2.0).fill_(0.5) * a, _leaves(((3,), "real"))
 
 # ---------------------------------------------------------------- Value
 
-VALUE_UNARY = [  # op, Value form, math reference, domain
+VALUE_UNARY: list[tuple[Any, ...]] = [  # op, Value form, math reference, domain
     ("neg", lambda a: -a, lambda a: -a, "real"), ("exp", Value.exp, math.exp, "real"),
     ("log", Value.log, math.log, "pos"), ("sqrt", Value.sqrt, math.sqrt, "pos"),
     ("abs", Value.abs, abs, "nonzero"), ("tanh", Value.tanh, math.tanh, "real"),
@@ -384,7 +382,7 @@ add("Value.leaky_relu", "slope=0.3", lambda a: a.leaky_relu(0.3), _values("nonze
 add("Value.elu", "alpha=2", lambda a: a.elu(2.0), _values("nonzero"),
     lambda a: a if a > 0 else 2.0 * math.expm1(a), [()])
 
-VALUE_BINARY = [
+VALUE_BINARY: list[tuple[Any, ...]] = [
     ("add", lambda a, b: a + b, "real"), ("sub", lambda a, b: a - b, "real"),
     ("mul", lambda a, b: a * b, "real"), ("truediv", lambda a, b: a / b, "nonzero"),
 ]

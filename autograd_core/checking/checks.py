@@ -3,15 +3,14 @@
 The table of cases is `OPS`, a list of `OpCase` (see its docstring; defined in `_op_cases.py`):
 one or more cases per public op, swept over shapes (), (3,), (2, 3), (1, 3) x (2, 3),
 (2, 1, 4) x (3, 1) and axis/keepdims variants. `public_op_names()` lists every public
-differentiable op, found by looking at `Tensor`, the `autograd_core.tensor` functions and `Value`,
-so that a test can fail when a new op has no case. `run_checks()` runs the table and `main()` is
-the command line.
+differentiable op, found by looking at `Tensor` (with its mixins), the `autograd_core.tensor`
+functions and `Value`, so that a test can fail when a new op has no case. `run_checks()` runs
+the table and `main()` is the command line.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 import zlib
 from collections.abc import Iterable, Sequence
@@ -20,18 +19,17 @@ from typing import Any, TextIO
 
 import numpy as np
 
+from ..tensor import Tensor
+from ..tensor import __all__ as _TENSOR_NAMES
+from ..value import Value
 from ._op_cases import CASES, OpCase
 from .gradcheck import check_gradients
-from .tensor import Tensor
-from .value import Value
 
 __all__ = ["OpCase", "OPS", "OpResult", "public_op_names", "cases_for", "run_checks", "main",
            "NOT_OPS"]
 
 #: Every gradient-check case, in table order. Tests may read it (and monkeypatch it).
 OPS: list[OpCase] = CASES
-
-_T = importlib.import_module(__package__ + ".tensor")
 
 # Operators and the op name they count as ("__radd__" is "add" with the number first).
 _DUNDER = {"__add__": "add", "__radd__": "add", "__sub__": "sub", "__rsub__": "sub",
@@ -58,7 +56,7 @@ def public_op_names() -> list[str]:
     ones as "Value.<name>" ("Value.tanh", "Value.add")."""
     names: set[str] = set()
     for cls, prefix, dunder in ((Tensor, "", _DUNDER), (Value, "Value.", _VALUE_DUNDER)):
-        for name, attr in vars(cls).items():
+        for name, attr in _members(cls).items():
             if name in dunder:
                 names.add(prefix + dunder[name])
             elif name.startswith("_") or name in NOT_OPS:
@@ -67,8 +65,16 @@ def public_op_names() -> list[str]:
                 continue  # data, shape, dtype... (T is the one property that is an op)
             elif callable(attr) or isinstance(attr, (staticmethod, property)):
                 names.add(prefix + name)
-    names.update(n for n in _T.__all__ if n not in NOT_OPS)
+    names.update(n for n in _TENSOR_NAMES if n not in NOT_OPS)
     return sorted(names)
+
+
+def _members(cls: type) -> dict[str, Any]:
+    """A class's attributes with those it inherits (Tensor's come from mixins, one per topic)."""
+    members: dict[str, Any] = {}
+    for klass in reversed(cls.__mro__[:-1]):
+        members.update(vars(klass))
+    return members
 
 
 def cases_for(op: str) -> list[OpCase]:

@@ -21,7 +21,9 @@ from typing import Any
 
 import numpy as np
 
-from ._gradcheck_report import Mismatch, format_report
+from ..engine import Node, grad
+from ..tensor import Tensor
+from ..value import Value
 from ._jacobian import (
     _analytical,
     _array,
@@ -35,9 +37,7 @@ from ._jacobian import (
     _ShapeProblem,
     _vjp,
 )
-from .engine import Node, grad
-from .tensor import Tensor
-from .value import Value
+from ._report import Mismatch, format_report
 
 __all__ = [
     "gradcheck", "gradgradcheck", "check_gradients", "numerical_jacobian", "analytical_jacobian",

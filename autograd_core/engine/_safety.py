@@ -1,5 +1,8 @@
 """What keeps gradients honest: the in-place write clock, anomaly reports, version checks.
 
+The engine core imports this module, so it knows Nodes only by their hooks (`_describe`,
+`_check_finite`), never by importing the Node class.
+
 - Every in-place write ticks a global clock; a Function stamps the clock when recorded, and its
   backward refuses to run when data it needs was written after that stamp (`_check_versions`).
 - Under `detect_anomaly()` every forward output and backward gradient is checked for NaN/Inf,
@@ -10,19 +13,16 @@ from __future__ import annotations
 
 import traceback
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from weakref import ref as _weakref
 
 from .grad_mode import AnomalyError, _mode
 
-if TYPE_CHECKING:
-    from .engine import Function, Node
-
 
 def _is_node(x: Any) -> bool:
-    from .engine import Node  # anomaly mode only: the engine imports this module first
-
-    return isinstance(x, Node)
+    """A Tensor or Value among an op's arguments. Told by the hooks every Node has, because
+    this module sits below the Node class (core.py imports it, so it cannot import core.py)."""
+    return hasattr(x, "_check_finite") and hasattr(x, "_describe")
 
 # A global clock ticked by every in-place write. A Function stamps the clock when it is
 # recorded; a saved tensor whose last write is later than that stamp has changed under it.
@@ -71,6 +71,21 @@ def _buffer_written_since(x: Any, stamp: int) -> bool:
     return entry is not None and entry[0]() is owner and entry[1] > stamp
 
 
+# ---------------------------------------------------------------- error texts
+
+def _op_error(cls: type, args: Sequence[Any], e: ValueError) -> ValueError:
+    """A forward's ValueError restated with the op's name and its inputs' shapes."""
+    shapes = ", ".join(str(getattr(a, "shape", "()")) for a in args if _is_node(a))
+    return ValueError(f"{cls.__name__.lstrip('_')}: {e} (input shapes {shapes})")
+
+
+_FREED_MESSAGE = (
+    "Trying to run backward through the graph a second time (through {name}), but its saved "
+    "values were freed by the first backward. Pass retain_graph=True to the first backward() "
+    "(or grad()) call if you need to run backward through the same graph again."
+)
+
+
 # ---------------------------------------------------------------- anomaly helpers
 
 _PKG_MARKERS = ("autograd_core", "/nn/", "/optim/")
@@ -94,7 +109,7 @@ def _describe_inputs(args: Sequence[Any]) -> str:
     return "\n".join(parts) or "  (no Node inputs)"
 
 
-def _check_forward(ctx: Function, cls: type, args: Sequence[Any], outs: Any) -> None:
+def _check_forward(ctx: Any, cls: type, args: Sequence[Any], outs: Any) -> None:
     if _mode.in_backward:
         return  # _check_backward reports the gradient with the op that produced it
     for o in outs if isinstance(outs, tuple) else (outs,):
@@ -109,7 +124,7 @@ def _check_forward(ctx: Function, cls: type, args: Sequence[Any], outs: Any) -> 
             f"The op was created at:\n  {ctx._trace or _user_frame()}")
 
 
-def _check_backward(fn: Function, i: int, g: Node, inputs: Sequence[Any]) -> None:
+def _check_backward(fn: Any, i: int, g: Any, inputs: Sequence[Any]) -> None:
     bad = g._check_finite()
     if bad is None or (bad == "Inf" and not _mode.check_inf):
         return
@@ -121,7 +136,7 @@ def _check_backward(fn: Function, i: int, g: Node, inputs: Sequence[Any]) -> Non
         f"{fn._trace or '<not recorded: create the op inside detect_anomaly>'}")
 
 
-def _check_versions(fn: Function) -> None:
+def _check_versions(fn: Any) -> None:
     """Raise when data that `fn`'s backward needs was written in place after `fn` was recorded."""
     stamp = fn._epoch
     for i, x in enumerate(fn.inputs or ()):

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from .engine import Node
+from ..engine import Node
 
 _default_dtype: np.dtype = np.dtype(np.float32)
 
@@ -161,3 +161,22 @@ def _placed(base: np.ndarray, idx: Any, value: np.ndarray) -> np.ndarray:
     out = np.zeros_like(base)
     out[idx] = value
     return out
+
+
+def _check_matmul(sa: tuple[int, ...], sb: tuple[int, ...]) -> None:
+    """Raise numpy's matmul shape errors, naming both shapes."""
+    if not sa or not sb:
+        raise ValueError(f"matmul: both operands need at least 1 dimension, got shapes {sa} "
+                         f"and {sb}; use * for scalars")
+    k_a = sa[-1]
+    k_b = sb[0] if len(sb) == 1 else sb[-2]
+    if k_a != k_b:
+        raise ValueError(f"matmul: shapes {sa} @ {sb} do not match: the last axis of the first "
+                         f"({k_a}) must equal the {'only' if len(sb) == 1 else 'second-to-last'}"
+                         f" axis of the second ({k_b})")
+    if len(sa) > 2 and len(sb) > 2:
+        try:
+            np.broadcast_shapes(sa[:-2], sb[:-2])
+        except ValueError:
+            raise ValueError(f"matmul: batch dimensions of {sa} @ {sb} do not broadcast") \
+                from None

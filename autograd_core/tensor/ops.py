@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from . import functions as fn
+from .. import functions as fn
 from ._validate import _check_axis
 from .tensor import Tensor, _to_tensor
 
@@ -126,23 +126,7 @@ def where(cond: Any, a: Any, b: Any) -> Tensor:
 def matmul(a: Any, b: Any) -> Tensor:
     """Matrix product, numpy's rules; the error names both shapes."""
     ta, tb = _pair(a, b, "matmul")
-    sa, sb = ta.shape, tb.shape
-    if not sa or not sb:
-        raise ValueError(f"matmul: both operands need at least 1 dimension, got shapes {sa} "
-                         f"and {sb}; use * for scalars")
-    k_a = sa[-1]
-    k_b = sb[0] if len(sb) == 1 else sb[-2]
-    if k_a != k_b:
-        raise ValueError(f"matmul: shapes {sa} @ {sb} do not match: the last axis of the first "
-                         f"({k_a}) must equal the {'only' if len(sb) == 1 else 'second-to-last'}"
-                         f" axis of the second ({k_b})")
-    if len(sa) > 2 and len(sb) > 2:
-        try:
-            np.broadcast_shapes(sa[:-2], sb[:-2])
-        except ValueError:
-            raise ValueError(f"matmul: batch dimensions of {sa} @ {sb} do not broadcast") \
-                from None
-    return fn.MatMul._apply2(ta, tb)
+    return ta.matmul(tb)
 
 
 def concatenate(tensors: Sequence[Any], axis: int = 0) -> Tensor:
@@ -175,19 +159,7 @@ def stack(tensors: Sequence[Any], axis: int = 0) -> Tensor:
 
 def split(x: Any, indices_or_sections: Any, axis: int = 0) -> list[Tensor]:
     """Split along `axis` into equal sections or at the given indices (numpy's meaning)."""
-    x = _t(x)
-    ax = _check_axis(axis, x.ndim, "split", tuples=False)
-    n = x.shape[ax]
-    if isinstance(indices_or_sections, int):
-        if indices_or_sections <= 0 or n % indices_or_sections:
-            raise ValueError(f"split: axis {ax} of length {n} does not divide into "
-                             f"{indices_or_sections} equal sections")
-        step = n // indices_or_sections
-        bounds = list(range(0, n + 1, step))
-    else:
-        bounds = [0, *[int(i) for i in indices_or_sections], n]
-    pre = (slice(None),) * ax
-    return [x[pre + (slice(lo, hi),)] for lo, hi in zip(bounds[:-1], bounds[1:])]
+    return _t(x).split(indices_or_sections, axis)
 
 
 def pad(x: Any, pad_width: Any, constant_values: float = 0.0) -> Tensor:

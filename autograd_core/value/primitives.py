@@ -3,8 +3,8 @@
 Each op has a `backward` written with Node operations (so scalar graphs have higher-order
 gradients too) and a `backward_raw` on plain floats (the fast path when no graph of the
 backward pass is wanted). Where the formula is the Tensor primitive's (add, mul, exp, tanh...),
-the class inherits it from functions.py, so each derivative is written once for both front-ends;
-only the forward (on floats, with `math`) and the float fast path are here.
+the class inherits it from `autograd_core.functions`, so each derivative is written once for
+both front-ends; only the forward (on floats, with `math`) and the float fast path are here.
 Arithmetic follows IEEE 754 like numpy, never Python's math errors.
 """
 
@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import math
 
-from . import functions as _fns
-from .engine import Function
+from .. import functions as _fns
+from ..engine import Function
 
 _INF = float("inf")
 _NAN = float("nan")

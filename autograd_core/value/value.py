@@ -20,8 +20,8 @@ from __future__ import annotations
 from numbers import Real
 from typing import Any
 
-from .engine import Function, Node
-from .value_functions import (
+from ..engine import Function, Node
+from .primitives import (
     _INF,
     _Abs,
     _Add,
@@ -105,6 +105,9 @@ class Value(Node):
 
     def _wrap_grad(self, g: Any) -> Value:
         return _const(g)
+
+    def _const(self, data: Any) -> Value:
+        return _const(data)
 
     def _fit_raw(self, g: Any, fn: Function, i: int) -> float:
         if type(g) is float:

@@ -11,10 +11,10 @@ drawing computes it with one extra backward pass that touches no `.grad` and cal
 every node shows its gradient, intermediate ones included, before or after `backward()`:
 - before `backward()`, or after `backward(retain_graph=True)`: on the graph itself;
 - after a plain `backward()` on a Value graph (the engine keeps scalar graphs' structure but
-  frees their saved values): on a twin made by replaying the recorded ops (`viz_graph.Twin`);
+  frees their saved values): on a twin made by replaying the recorded ops (`graph.Twin`);
 - after a plain `backward()` on a Tensor graph (structure freed): what survives is drawn, with
   the stored `.grad` of leaves, and a note saying how to keep the graph.
-Step numbers (`order=True`) and frames use the engine's own `_toposort`, reversed.
+Step numbers (`order=True`) and frames use the engine's own `toposort`, reversed.
 
 Module clusters: run the forward pass inside `with trace_modules(model):` and pass `model=model`;
 each module's ops are drawn inside a labelled box (`collapse=True`: one box per module). Without a
@@ -29,9 +29,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from .engine import Node
-from .viz_dot import Frame, Style, emit
-from .viz_graph import (
+from ..engine import Node
+from .dot import emit
+from .graph import (
     Graph,
     Twin,
     backward_order,
@@ -40,7 +40,8 @@ from .viz_graph import (
     local_derivatives,
     walk,
 )
-from .viz_modules import ModuleTrace, assign_modules, resolve_modules, trace_modules
+from .labels import Frame, Style
+from .modules import ModuleTrace, assign_modules, resolve_modules, trace_modules
 
 __all__ = [
     "to_dot",
@@ -239,7 +240,7 @@ def _as_node(like: Node, g: Any) -> Node:
 def render_backprop_animation(root: Node, path: str | os.PathLike[str],
                               **options: Any) -> Path:
     """Write a self-contained HTML page stepping through backward, one SVG frame per step."""
-    from .viz_html import frames_page
+    from .animation import frames_page
 
     graphviz = _require_graphviz()
     frames = backprop_frames(root, **options)

@@ -13,8 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from . import engine
-from .engine import Function, Node, no_grad
+from .. import engine
+from ..engine import Function, Node, no_grad
 
 __all__ = ["Graph", "Twin", "walk", "gradients", "backward_order"]
 
@@ -156,8 +156,8 @@ def backward_order(root: Node, twin: Twin | None = None) -> list[Node]:
     Raises RuntimeError when a backward without `retain_graph=True` already freed the graph.
     """
     if twin is None:
-        return list(reversed(engine._toposort([root])))
-    seq = engine._toposort([twin.node[id(root)]])
+        return list(reversed(engine.toposort([root])))
+    seq = engine.toposort([twin.node[id(root)]])
     return [twin.original[id(n)] for n in reversed(seq)]
 
 
@@ -201,7 +201,7 @@ def gradients(root: Node, graph: Graph, twin: Twin | None = None
 @contextlib.contextmanager
 def _hooks_paused(root: Node) -> Iterator[None]:
     """Drawing must not call users' gradient hooks (they may count or log): detach them."""
-    saved = [(n, n._hooks) for n in engine._toposort([root]) if n._hooks]
+    saved = [(n, n._hooks) for n in engine.toposort([root]) if n._hooks]
     for n, _ in saved:
         n._hooks = None
     try:

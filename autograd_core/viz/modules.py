@@ -7,8 +7,8 @@ import weakref
 from collections.abc import Iterator
 from typing import Any
 
-from .engine import Function, Node
-from .viz_graph import Graph
+from ..engine import Function, Node
+from .graph import Graph
 
 __all__ = ["ModuleTrace", "trace_modules"]
 

@@ -8,7 +8,7 @@ are its fast paths for the library's own one- and two-Node ops; all three share 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 from weakref import ref as _weakref
 
@@ -83,37 +83,68 @@ class Function:
                 needs.append(False)
         if out_type is None:
             raise TypeError(f"{cls.__name__}.apply needs at least one Tensor or Value argument")
-        return _run(cls, args, tuple(needs), raw, out_type, _mode.enabled and True in needs)
+        record = _mode.enabled and True in needs
+        # forward may read ctx.inputs (a user Function's may); dropped below unless recorded
+        ctx = _new_ctx(cls, args, tuple(needs))
+        if record and _mode.anomaly:
+            ctx._trace = _user_frame()
+        try:
+            data = cls.forward(ctx, *raw)
+        except ValueError as e:  # numpy's broadcast error names neither op nor inputs
+            raise _op_error(cls, args, e) from None
+        keep = ctx if record else None
+        if isinstance(data, tuple):
+            outs: Any = tuple(out_type._from_op(d, keep) for d in data)
+            if record:
+                ctx._nout = len(outs)
+                ctx._out_meta = tuple(o._meta() for o in outs)
+                for i, o in enumerate(outs):
+                    o._out_index = i
+        else:
+            outs = out_type._from_op(data, keep)
+        if not record:
+            ctx.inputs = None
+        elif cls.saves_output:
+            ctx._outref = _weakref(outs)
+        if _mode.anomaly:
+            _check_forward(ctx, cls, args, outs)
+        return outs
 
     @classmethod
     def _apply1(cls, a: Any, *params: Any) -> Any:
         """`apply` for one Node argument (plus non-Node parameters): the hot path, no loops."""
-        if _mode.anomaly:
+        mode = _mode
+        if mode.anomaly:
             return cls.apply(a, *params)
-        if not (a.requires_grad and _mode.enabled):
+        if not (a.requires_grad and mode.enabled):
             # Nothing to record (the backward pass itself, no_grad): the library's primitives
             # compute forward without touching ctx, so none is made.
-            return a._out_type._from_op(cls.forward(None, a.data, *params),  # type: ignore
-                                        None)
+            return a._out_type._from_op(cls.forward(None, a.data, *params), None)
         n = len(params)
-        return _run(cls, (a, *params), _NEEDS1[n] if n < 4 else (True,) + (False,) * n,
-                    (a.data, *params), a._out_type, True)  # type: ignore[attr-defined]
+        ctx = _new_ctx(cls, (a, *params), _NEEDS1[n] if n < 4 else (True,) + (False,) * n)
+        out = a._out_type._from_op(cls.forward(ctx, a.data, *params), ctx)
+        if cls.saves_output:
+            ctx._outref = _weakref(out)
+        return out
 
     @classmethod
     def _apply2(cls, a: Any, b: Any) -> Any:
         """`apply` for two Nodes of the same front-end: the hot path of binary arithmetic."""
-        if _mode.anomaly:
+        mode = _mode
+        if mode.anomaly:
             return cls.apply(a, b)
         ra = a.requires_grad
         rb = b.requires_grad
-        if not ((ra or rb) and _mode.enabled):
-            try:
-                data = cls.forward(None, a.data, b.data)  # type: ignore[attr-defined]
-            except ValueError as e:  # numpy's broadcast error names neither op nor inputs
-                raise _op_error(cls, (a, b), e) from None
-            return a._out_type._from_op(data, None)  # type: ignore
-        return _run(cls, (a, b), _NEEDS2[ra][rb], (a.data, b.data),  # type: ignore
-                    a._out_type, True)  # type: ignore[attr-defined]
+        needs = _NEEDS2[ra][rb]  # None when neither input requires grad
+        ctx = _new_ctx(cls, (a, b), needs) if needs is not None and mode.enabled else None
+        try:
+            data = cls.forward(ctx, a.data, b.data)
+        except ValueError as e:  # numpy's broadcast error names neither op nor inputs
+            raise _op_error(cls, (a, b), e) from None
+        out = a._out_type._from_op(data, ctx)
+        if ctx is not None and cls.saves_output:
+            ctx._outref = _weakref(out)
+        return out
 
     def save_for_backward(self, *items: Any) -> None:
         """Keep `items` (Nodes, arrays, anything) for backward; read them as `saved_tensors`."""
@@ -164,38 +195,14 @@ _NEEDS1 = tuple((True,) + (False,) * k for k in range(4))
 _NEEDS2 = ((None, (False, True)), ((True, False), (True, True)))
 
 
-def _run(cls: type[Function], args: tuple[Any, ...], needs: tuple[bool, ...], raw: Sequence[Any],
-         out_type: Any, record: bool) -> Any:
-    """Make the context, run `forward(ctx, *raw)` and wrap the result: the one set-up that
-    `apply` and its fast paths share. The graph keeps `ctx` only when `record` is true."""
+def _new_ctx(cls: type[Function], inputs: tuple[Any, ...], needs: tuple[bool, ...]) -> Any:
+    """A fresh context for one call of `cls`: the one set-up that `apply` and both fast paths
+    share (a plain function call: cheaper than __init__ on the per-op hot path)."""
     ctx = cls.__new__(cls)
     ctx._saved = ctx._outref = ctx._trace = None
     ctx._freed = False
     ctx.needs_input_grad = needs
-    ctx.inputs = args  # forward may read ctx.inputs; dropped again below unless recorded
+    ctx.inputs = inputs
+    ctx._epoch = _clock[0]
     ctx._nout = 1
-    anomaly = _mode.anomaly
-    if record:
-        ctx._epoch = _clock[0]
-        if anomaly:
-            ctx._trace = _user_frame()
-    try:
-        data = cls.forward(ctx, *raw)
-    except ValueError as e:  # numpy's broadcast error names neither op nor inputs
-        raise _op_error(cls, args, e) from None
-    if isinstance(data, tuple):
-        outs: Any = tuple(out_type._from_op(d, ctx if record else None) for d in data)
-        if record:
-            ctx._nout = len(outs)
-            ctx._out_meta = tuple(o._meta() for o in outs)
-            for i, o in enumerate(outs):
-                o._out_index = i
-    else:
-        outs = out_type._from_op(data, ctx if record else None)
-    if not record:
-        ctx.inputs = None
-    elif cls.saves_output:
-        ctx._outref = _weakref(outs)
-    if anomaly:
-        _check_forward(ctx, cls, args, outs)
-    return outs
+    return ctx

@@ -290,9 +290,6 @@ class Tensor(MathOps, ShapeOps, InPlaceOps, EngineHooks, Node):
     def __pos__(self) -> Tensor:
         return self
 
-    def __matmul__(self, other: Any) -> Tensor:
-        return self.matmul(other)
-
     def __rmatmul__(self, other: Any) -> Tensor:
         return _to_tensor(other, self).matmul(self)
 
@@ -325,6 +322,8 @@ class Tensor(MathOps, ShapeOps, InPlaceOps, EngineHooks, Node):
         o = _to_tensor(other, self)
         _check_matmul(self.shape, o.shape)
         return fn.MatMul._apply2(self, o)
+
+    __matmul__ = matmul
 
     # ---- comparisons: boolean tensors, never differentiable
     def _compare(self, other: Any, op: Any) -> Tensor:

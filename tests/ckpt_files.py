@@ -89,9 +89,11 @@ class Entry:
 
 
 def zip_archive(entries: list[Entry], listing: list[tuple[int, str]] | None = None,
-                end_comment: bytes = b"") -> bytes:
+                end_comment: bytes = b"", zip64_end: bool = False) -> bytes:
     """A zip archive of `entries`; `listing` (entry index, name) is what the central directory
-    lists (default: each entry once, under its own name)."""
+    lists (default: each entry once, under its own name). `zip64_end` adds the zip64 end
+    record and locator that archives of over 65,535 members or 4 GiB need, and saturates the
+    plain end record's fields as such archives do."""
     out, offsets = bytearray(), []
     for e in (x.fill() for x in entries):
         assert e.payload is not None and e.usize is not None and e.csize is not None
@@ -110,8 +112,15 @@ def zip_archive(entries: list[Entry], listing: list[tuple[int, str]] | None = No
                            0x21, e.crc, e.csize, e.usize, len(name), 0, 0, 0, 0, e.mode << 16,
                            offsets[i])
         out += name
-    out += struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(listing), len(listing),
-                       len(out) - cd_start, cd_start, len(end_comment))
+    n, cd_size = len(listing), len(out) - cd_start
+    if zip64_end:
+        record = len(out)
+        out += struct.pack("<4sQ2H2L4Q", b"PK\x06\x06", 44, 45, 45, 0, 0, n, n, cd_size,
+                           cd_start)
+        out += struct.pack("<4sLQL", b"PK\x06\x07", 0, record, 1)
+        n, cd_size, cd_start = 0xFFFF, 0xFFFFFFFF, 0xFFFFFFFF
+    out += struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, n, n, cd_size, cd_start,
+                       len(end_comment))
     return bytes(out + end_comment)
 
 

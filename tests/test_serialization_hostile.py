@@ -146,6 +146,20 @@ def test_members_that_overlap_are_refused(tmp_path):
     refused(write(tmp_path, bytes(b)), match="not its header")
 
 
+def test_a_damaged_zip64_end_record_is_refused(tmp_path):
+    data = zip_archive([Entry("w.npy", npy_bytes(np.ones(3)))], zip64_end=True)
+    locator = data.rindex(b"PK\x06\x07")
+    for field, value in [(8, 0), (4, 1), (16, 2)]:  # record offset, disk, number of disks
+        b = bytearray(data)
+        b[locator + field:locator + field + (8 if field == 8 else 4)] = value.to_bytes(
+            8 if field == 8 else 4, "little")
+        refused(write(tmp_path, bytes(b)), match="zip64")
+    record = data.rindex(b"PK\x06\x06")
+    b = bytearray(data)
+    b[record + 32:record + 40] = (5).to_bytes(8, "little")  # the entry count
+    refused(write(tmp_path, bytes(b)), match="zip64")
+
+
 # ------------------------------------------------------------------ sizes that disagree
 
 def _member(**kw):
@@ -372,3 +386,43 @@ def test_a_symlink_to_a_checkpoint_loads_it(tmp_path):
     path, original = _small_checkpoint(tmp_path)
     os.symlink(path, tmp_path / "link.npz")
     assert _same(nn.load(tmp_path / "link.npz"), original)
+
+
+# ------------------------------------------------------------------ .safetensors files
+
+def _safetensors_file(header: object, data: bytes, raw_header: bytes | None = None) -> bytes:
+    text = raw_header if raw_header is not None else json.dumps(header).encode()
+    return len(text).to_bytes(8, "little") + text + data
+
+
+def _f32(shape, start, end):
+    return {"dtype": "F32", "shape": shape, "data_offsets": [start, end]}
+
+
+@pytest.mark.parametrize("data, match", [
+    (_safetensors_file({"a": _f32([2], 0, 8), "b": _f32([2], 0, 8)}, bytes(8)), "offset"),
+    (_safetensors_file({"a": _f32([1], 4, 8)}, bytes(8)), "offset"),  # a gap before it
+    (_safetensors_file({"a": _f32([3], 0, 8)}, bytes(8)), "invalid shape"),
+    (_safetensors_file({"a": _f32([2**40, 2**40], 0, 8)}, bytes(8)), "overflow"),
+    (_safetensors_file({"a": _f32([2], 0, 8)}, bytes(12)), "not fully covered"),
+    (_safetensors_file(None, bytes(4), raw_header=b'{"a": {"dtype": "F32", "shape": [1], '
+                       b'"data_offsets": [0, 4]}, "a": {"dtype": "F32", "shape": [1], '
+                       b'"data_offsets": [0, 4]}}'), "lists a name twice"),
+    (_safetensors_file({"a": {"dtype": "F32"}}, b""), "invalid"),
+    (_safetensors_file(None, b"", raw_header=b'{"a": ' + b"[" * 100_000 + b"]" * 100_000
+                       + b"}"), "nested too deeply"),
+    (_safetensors_file({"__metadata__": {"x": 1}}, b""), "invalid"),
+])
+def test_hostile_safetensors_files_are_refused(tmp_path, data, match):
+    pytest.importorskip("safetensors")
+    refused(write(tmp_path, data, "w.safetensors"), match=match)
+
+
+def test_safetensors_size_is_bounded_before_reading(tmp_path):
+    pytest.importorskip("safetensors")
+    data = _safetensors_file({"a": _f32([1 << 20], 0, 4 << 20)}, bytes(4 << 20))
+    path = write(tmp_path, data, "w.safetensors")
+    refused(path, error=nn.CheckpointTooLargeError, match="max_bytes", max_bytes=1 << 20)
+    assert nn.load(path)["a"].shape == (1 << 20,)
+    huge_header = (200 << 20).to_bytes(8, "little") + b"{" + bytes(16)
+    refused(write(tmp_path, huge_header, "h.safetensors"), match="not a checkpoint")

@@ -124,12 +124,7 @@ def _load_open(f: BinaryIO, size: int, max_bytes: int, path: str) -> Any:
             "arbitrary code. Checkpoints written by nn.save never contain any. "
             + torch_hint(path))
     if _safetensors.looks_like_safetensors(head, size):
-        n = int.from_bytes(head[:8], "little")
-        if size - 8 - n > max_bytes:  # checked again on the bytes; here before reading them
-            raise CheckpointTooLargeError(
-                f"the file holds {size - 8 - n:,} bytes of arrays, more than "
-                f"max_bytes={max_bytes:,}; if you trust it, pass a larger max_bytes to nn.load")
-        return _safetensors.from_bytes(read_exactly(f, 0, size, "the file"), max_bytes)
+        return _safetensors.load(f, size, max_bytes)
     raise CheckpointError("not a checkpoint: neither an .npz archive nor a .safetensors file "
                           f"(it starts with {head[:8]!r})")
 
@@ -137,13 +132,16 @@ def _load_open(f: BinaryIO, size: int, max_bytes: int, path: str) -> Any:
 def load(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> Any:
     """Read a checkpoint (`save`'s .npz, a plain `np.savez` archive or a .safetensors file).
 
-    Never unpickles. Returns what was saved, with arrays as numpy arrays (a `.safetensors` file: a dict of
-    arrays). Raises `CheckpointError` for anything that is not exactly a valid checkpoint,
-    `UnsafeCheckpointError` for pickled content, `CheckpointTooLargeError` above `max_bytes`
-    bytes of array data (1 GiB unless you raise it), and FileNotFoundError for a missing file.
+    Never unpickles. Returns what was saved, with arrays as numpy arrays (from a .safetensors
+    file, a dict of arrays). Raises `CheckpointError` for anything that is not exactly a valid
+    checkpoint, `UnsafeCheckpointError` for pickled content, `CheckpointTooLargeError` above
+    `max_bytes` bytes of array data (1 GiB unless you raise it), and FileNotFoundError for a
+    missing file.
     """
-    if isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes < 0:
-        raise TypeError(f"load: max_bytes must be a non-negative int, got {max_bytes!r}")
+    if isinstance(max_bytes, bool) or not isinstance(max_bytes, (int, np.integer)):
+        raise TypeError(f"load: max_bytes must be an int (a number of bytes), got {max_bytes!r}")
+    if max_bytes < 0:
+        raise ValueError(f"load: max_bytes must be >= 0, got {max_bytes}")
     where = f"load({os.fspath(path)!r})"
     try:
         with _open_regular(path) as f:

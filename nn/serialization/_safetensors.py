@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 
 from autograd_core import Tensor
 
+from ._zip import read_exactly
 from .errors import CheckpointError, CheckpointTooLargeError
 
 _HEADER_MAX = 100 << 20  # the safetensors package's own limit
@@ -81,16 +82,18 @@ def _no_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return dict(pairs)
 
 
-def from_bytes(data: bytes, max_bytes: int) -> dict[str, np.ndarray]:
-    """The arrays of a safetensors file, as writable numpy arrays in the file's order."""
-    n = int.from_bytes(data[:8], "little")
+def load(f: BinaryIO, size: int, max_bytes: int) -> dict[str, np.ndarray]:
+    """The arrays of a safetensors file, as writable numpy arrays in the file's order; the
+    sizes are checked before the file is read."""
+    n = int.from_bytes(read_exactly(f, 0, 8, "the header length"), "little")
     if n > _HEADER_MAX:
         raise CheckpointError(f"the safetensors header declares {n} bytes (at most "
                               f"{_HEADER_MAX} are read)")
-    if len(data) - 8 - n > max_bytes:
+    if size - 8 - n > max_bytes:
         raise CheckpointTooLargeError(
-            f"the file holds {len(data) - 8 - n:,} bytes of arrays, more than "
-            f"max_bytes={max_bytes:,}; if you trust this file, pass a larger max_bytes to nn.load")
+            f"the file holds {size - 8 - n:,} bytes of arrays, more than max_bytes="
+            f"{max_bytes:,}; if you trust this file, pass a larger max_bytes to nn.load")
+    data = read_exactly(f, 0, size, "the file")
     try:
         header = json.loads(data[8:8 + n], object_pairs_hook=_no_repeats)
     except RecursionError:

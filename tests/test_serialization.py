@@ -245,3 +245,39 @@ def test_max_bytes_must_be_a_count(tmp_path):
     with pytest.raises(nn.CheckpointTooLargeError, match="max_bytes=159"):
         nn.load(tmp_path / "a.npz", max_bytes=159)  # 128 .npy header bytes + 32 data bytes
     np.testing.assert_array_equal(nn.load(tmp_path / "a.npz", max_bytes=160)["w"], np.ones(4))
+
+
+def _content():
+    """Anything a checkpoint holds: numbers, strings, None, arrays, nested dicts/lists/tuples."""
+    from hypothesis import strategies as st
+    from hypothesis.extra import numpy as hnp
+
+    arrays = hnp.arrays(st.sampled_from([np.float32, np.float64, np.int64, np.bool_]),
+                        hnp.array_shapes(min_dims=0, max_dims=3, max_side=3))
+    leaves = (st.none() | st.booleans() | st.integers(-10**30, 10**30)
+              | st.floats(allow_nan=False) | st.text(max_size=5) | arrays)
+    keys = st.text(max_size=4) | st.integers(-5, 5)
+    return st.recursive(leaves, lambda inner: st.lists(inner, max_size=3)
+                        | st.lists(inner, max_size=3).map(tuple)
+                        | st.dictionaries(keys, inner, max_size=3), max_leaves=12)
+
+
+def _equal(a, b) -> bool:
+    if isinstance(a, dict):
+        return isinstance(b, dict) and list(a) == list(b) and all(_equal(a[k], b[k]) for k in a)
+    if isinstance(a, (list, tuple)):
+        return type(a) is type(b) and len(a) == len(b) and all(map(_equal, a, b))
+    if isinstance(a, np.ndarray):
+        return isinstance(b, np.ndarray) and a.dtype == b.dtype and np.array_equal(a, b)
+    return type(a) is type(b) and a == b
+
+
+def test_any_content_round_trips(tmp_path):
+    from hypothesis import given
+
+    @given(_content())
+    def check(content):
+        nn.save(content, tmp_path / "c.npz")
+        assert _equal(content, nn.load(tmp_path / "c.npz"))
+
+    check()

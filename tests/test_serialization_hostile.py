@@ -9,6 +9,7 @@ not files; manifests and members that are not arrays are in test_serialization_c
 from __future__ import annotations
 
 import os
+import struct
 import zlib
 
 import numpy as np
@@ -131,6 +132,70 @@ def _member(**kw):
     (_member(flags=0x1), "encryption"),
 ])
 def test_sizes_and_fields_that_disagree_are_refused(tmp_path, entry, match):
+    refused(write(tmp_path, zip_archive([entry])), match=match)
+
+
+# ------------------------------------------------------------------ zip64 fields, streamed members
+
+def _z64(**kw):
+    return Entry("w.npy", npy_bytes(np.arange(6.0)), zip64=True, **kw)
+
+
+@pytest.mark.parametrize("entry, match", [
+    (_z64(usize=2**40, csize=2**40, local_usize=176, local_csize=176), "header declares compressed size"),
+    (_z64(method=8, usize=20), "malformed .npy header"),  # both headers lie, alike, small
+    (_z64(method=8, csize=2**62), "runs into the central directory"),
+    (_z64(offset=2**63), "past where member data can be"),  # once an OverflowError
+    (_z64(offset=2**64 - 1), "past where member data can be"),
+])
+def test_zip64_fields_that_lie_are_refused(tmp_path, entry, match):
+    refused(write(tmp_path, zip_archive([entry])), match=match)
+
+
+def test_zip64_sizes_that_agree_but_lie_are_bounded(tmp_path):
+    huge = _z64(method=8, usize=2**64 - 1)
+    refused(write(tmp_path, zip_archive([huge])), error=nn.CheckpointTooLargeError)
+    refused(write(tmp_path, zip_archive([huge]), "b.npz"), match="needs", max_bytes=2**70)
+    header = npy_header((1,), "<f8")  # the entry says 8 bytes of data, the stream holds 1 GiB
+    stream, _ = zeros_bomb(GiB, header)
+    bomb = Entry("w.npy", method=8, payload=stream, usize=len(header) + 8, zip64=True,
+                 crc=zlib.crc32(header + bytes(8)))
+    refused(write(tmp_path, zip_archive([bomb]), "c.npz"), match="inflates to more than")
+    assert nn.load(write(tmp_path, zip_archive([_z64(method=8)]), "ok.npz"))["w"].size == 6
+
+
+@pytest.mark.parametrize("payload", [b"\xff" * 64,  # block type 3, which does not exist
+                                     b"\x00\x05\x00\x00\x00" + bytes(5)])  # LEN, NLEN disagree
+def test_damaged_deflate_data_is_a_checkpoint_error(tmp_path, payload):
+    # zlib's own error (a bad block type, wrong stored lengths) used to escape as zlib.error
+    data = npy_bytes(np.arange(6.0))
+    entry = Entry("w.npy", method=8, payload=payload, usize=len(data), crc=zlib.crc32(data))
+    refused(write(tmp_path, zip_archive([entry])), match="compressed data is damaged")
+
+
+def _streamed(descriptor_fields, sig=True, wide=False, **kw):
+    data = npy_bytes(np.arange(6.0))
+    crc, size = zlib.crc32(data), len(data)
+    fields = descriptor_fields(crc, size)
+    desc = (b"PK\x07\x08" if sig else b"") + struct.pack("<L2Q" if wide else "<3L", *fields)
+    local = {"local_crc": 0, "local_usize": 0, "local_csize": 0, **kw}
+    return Entry("w.npy", data, flags=0x8, descriptor=desc, **local)
+
+
+@pytest.mark.parametrize("sig, wide", [(True, False), (False, False), (True, True)])
+def test_a_streamed_member_with_a_true_descriptor_loads(tmp_path, sig, wide):
+    entry = _streamed(lambda crc, n: (crc, n, n), sig=sig, wide=wide)
+    got = nn.load(write(tmp_path, zip_archive([entry])))["w"]
+    np.testing.assert_array_equal(got, np.arange(6.0))
+
+
+@pytest.mark.parametrize("entry, match", [
+    (_streamed(lambda crc, n: (crc, n, n + 1)), "data descriptor"),
+    (_streamed(lambda crc, n: (crc ^ 1, n, n)), "data descriptor"),
+    (_streamed(lambda crc, n: (crc, n, n), local_usize=5), "header declares size 5"),
+    (Entry("w.npy", npy_bytes(np.ones(2)), flags=0x8), "data descriptor"),  # none at all
+])
+def test_a_streamed_member_whose_descriptor_lies_is_refused(tmp_path, entry, match):
     refused(write(tmp_path, zip_archive([entry])), match=match)
 
 

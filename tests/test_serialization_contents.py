@@ -132,3 +132,60 @@ def test_duplicate_member_names_are_refused(tmp_path):
     data = zip_archive([Entry("w.npy", npy_bytes(np.ones(2))),
                         Entry("w.npy", npy_bytes(np.zeros(2)))])
     refused(write(tmp_path, data), match="appears twice")
+
+
+# ------------------------------------------------------------------ .npy headers and names
+
+def _raw_npy(header: dict, data: bytes) -> bytes:
+    text = repr(header) + "\n"
+    return b"\x93NUMPY\x01\x00" + len(text).to_bytes(2, "little") + text.encode() + data
+
+
+@pytest.mark.parametrize("arr", [
+    np.zeros(2, dtype=[("x", "<f4"), ("y", "<i8")]),  # load_state_dict would cast it to floats
+    np.zeros(2, dtype=[("x", "<f8", (3,))]),
+    np.array(["2020-01-01"], dtype="M8[D]"),
+    np.array([1], dtype="m8[s]"),
+    np.zeros(2, dtype="V8"),
+])
+def test_dtypes_that_save_never_writes_are_refused(tmp_path, arr):
+    with pytest.raises(TypeError, match="only numeric, boolean and string"):
+        nn.save({"w": arr}, tmp_path / "s.npz")
+    refused(write(tmp_path, zip_archive([Entry("w.npy", npy_bytes(arr))])),
+            match="a checkpoint holds only numeric, boolean and string arrays")
+
+
+@pytest.mark.parametrize("shape", [(0, 2**62), (0, 2**64), (2**31, 2**31, 2**31, 0)])
+def test_an_empty_shape_too_large_for_numpy_is_a_checkpoint_error(tmp_path, shape):
+    # the product is 0 bytes, so the sizes agree, but numpy cannot make such an array
+    data = _raw_npy({"descr": "<f8", "fortran_order": False, "shape": shape}, b"")
+    refused(write(tmp_path, zip_archive([Entry("w.npy", data)])), match="too large")
+
+
+def test_big_endian_and_fortran_members_load_as_their_values_in_native_order(tmp_path):
+    be = np.arange(6, dtype=">f8").reshape(2, 3)
+    fo = np.asfortranarray(np.arange(6.0).reshape(2, 3))
+    data = zip_archive([Entry("be.npy", npy_bytes(be)), Entry("fo.npy", npy_bytes(fo))])
+    got = nn.load(write(tmp_path, data))
+    assert got["be"].dtype == np.float64 and got["be"].dtype.isnative
+    np.testing.assert_array_equal(got["be"], be)
+    assert got["fo"].flags.f_contiguous and got["fo"].flags.writeable
+    np.testing.assert_array_equal(got["fo"], fo)
+
+
+def test_member_names_are_only_keys(tmp_path):
+    # a path-like name is never a place on disk: nothing is written, the name is a dict key
+    names = ["../../escape", "/etc/abs", "a\x00b", "dir/../x"]
+    data = zip_archive([Entry(f"{n}.npy", npy_bytes(np.ones(2) * i))
+                        for i, n in enumerate(names)])
+    before = set(os.listdir(tmp_path.parent))
+    got = nn.load(write(tmp_path, data))
+    assert list(got) == names and [float(v[0]) for v in got.values()] == [0, 1, 2, 3]
+    assert set(os.listdir(tmp_path.parent)) == before and os.listdir(tmp_path) == ["f.npz"]
+
+
+def test_a_name_flagged_utf8_that_is_not_is_refused(tmp_path):
+    data = zip_archive([Entry("ab.npy", npy_bytes(np.ones(2)), flags=0x800)])
+    data = data.replace(b"ab.npy", b"\xff\xfe.npy")
+    refused(write(tmp_path, data), match="not valid UTF-8")
+

@@ -149,6 +149,45 @@ def test_temporary_files_of_live_saves_and_other_files_are_left_alone(tmp_path):
     assert live not in os.listdir(tmp_path)  # its process is gone now
 
 
+# ------------------------------------------------------------------ folders that take no file
+
+def test_a_missing_folder_or_a_folder_as_the_path_names_what_was_asked(tmp_path):
+    target = tmp_path / "no" / "ckpt.npz"
+    with pytest.raises(FileNotFoundError, match=re.escape(f"cannot write {str(target)!r}: its "
+                                                          f"folder {str(target.parent)!r} does "
+                                                          "not exist")) as info:
+        nn.save({"w": np.ones(2)}, target)
+    assert ".tmp" not in str(info.value)  # the temporary file is an internal detail
+    with pytest.raises(IsADirectoryError, match="is a folder"):
+        nn.save({"w": np.ones(2)}, tmp_path)
+    assert os.listdir(tmp_path) == []
+
+
+@posix_only
+def test_a_folder_without_write_permission_names_the_file_being_saved(tmp_path, monkeypatch):
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    if os.geteuid() == 0:  # root writes anywhere: make creating the temporary file fail
+        real_open = _atomic.os.open
+
+        def deny(path, flags, *args):
+            if str(path).endswith(".tmp"):
+                raise PermissionError(13, "Permission denied", path)
+            return real_open(path, flags, *args)
+
+        monkeypatch.setattr(_atomic.os, "open", deny)
+    else:
+        folder.chmod(0o500)
+    try:
+        with pytest.raises(PermissionError, match=re.escape(
+                f"cannot write {str(folder / 'w.npz')!r}: its folder {str(folder)!r} cannot "
+                "take a new file (Permission denied)")):
+            nn.save({"w": np.ones(2)}, folder / "w.npz")
+    finally:
+        folder.chmod(0o700)
+    assert os.listdir(folder) == []
+
+
 # ------------------------------------------------------------------ the Checkpoint callback
 
 @pytest.mark.parametrize("template, match", [

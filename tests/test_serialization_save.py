@@ -10,6 +10,7 @@ import stat
 import subprocess
 import sys
 import textwrap
+import tracemalloc
 
 import numpy as np
 import pytest
@@ -199,10 +200,41 @@ def test_a_folder_without_write_permission_names_the_file_being_saved(tmp_path, 
     ("ckpt-{epoch.npz", "malformed"),
     ("model.safetensors", "only the .npz format holds"),
     ("model-{epoch}.pt", "only the .npz format holds"),
+    ("ckpt-{epoch:{x}}.npz", "a field inside the format spec '{x}'"),  # was KeyError
+    ("ckpt-{epoch:{}}.npz", "a field inside the format spec '{}'"),  # was IndexError
+    ("ckpt-{epoch:>{epoch}}.npz", "a field inside the format spec"),  # grows with the epoch
+    ("ckpt-{epoch:>99999}.npz", "a width or precision over 99"),  # a name no disk takes
+    ("ckpt-{epoch:>1000000000}.npz", "a width or precision over 99"),  # was a 1 GB string
+    ("ckpt-{epoch:.300f}.npz", "a width or precision over 99"),
+    ("ckpt-{epoch:c}.npz", "does not format"),
+    ("x" * 250 + "-{epoch}.npz", "makes file or folder names of 265 bytes"),
+    ("runs/" + "d" * 256 + "/{epoch}.npz", "names of 256 bytes"),
 ])
 def test_checkpoint_checks_its_path_template_when_made(template, match):
-    with pytest.raises(ValueError, match=re.escape(match)):
-        nn.Checkpoint(template)
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValueError, match=re.escape(match)):
+            nn.Checkpoint(template)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 1 << 20  # the check never builds the oversized name
+
+
+def test_checkpoint_checks_mode_when_made_and_its_folder_before_training(tmp_path):
+    with pytest.raises(ValueError, match="mode must be 'min', 'max' or 'auto', got 'best'"):
+        nn.Checkpoint(str(tmp_path / "c.npz"), monitor="loss", mode="best")
+    from autograd_core import Tensor
+
+    model = nn.Sequential(nn.Linear(2, 1))
+    before = {k: v.copy() for k, v in model.state_dict().items()}
+    cb = nn.Checkpoint(str(tmp_path / "missing" / "ck-{epoch}.npz"))
+    x, y = Tensor(np.ones((4, 2), np.float32)), Tensor(np.zeros((4, 1), np.float32))
+    with pytest.raises(FileNotFoundError, match="folder .*missing.* does not exist"):
+        nn.fit(model, nn.MSELoss(), optim_sgd(model), nn.DataLoader(x, y, batch_size=2),
+               epochs=2, metrics=(), callbacks=[cb], progress=False)
+    for k, v in model.state_dict().items():  # refused before an epoch was spent
+        np.testing.assert_array_equal(v, before[k])
 
 
 def test_checkpoint_templates_that_are_fine_still_work(tmp_path):

@@ -142,7 +142,8 @@ def _z64(**kw):
 
 
 @pytest.mark.parametrize("entry, match", [
-    (_z64(usize=2**40, csize=2**40, local_usize=176, local_csize=176), "header declares compressed size"),
+    (_z64(usize=2**40, csize=2**40, local_usize=176, local_csize=176),
+     "header declares compressed size"),
     (_z64(method=8, usize=20), "malformed .npy header"),  # both headers lie, alike, small
     (_z64(method=8, csize=2**62), "runs into the central directory"),
     (_z64(offset=2**63), "past where member data can be"),  # once an OverflowError

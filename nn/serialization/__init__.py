@@ -134,10 +134,10 @@ def load(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) ->
     """Read a checkpoint (`save`'s .npz, a plain `np.savez` archive or a .safetensors file).
 
     Never unpickles. Returns what was saved, with arrays as numpy arrays in native byte order
-    (from a .safetensors file, a dict of arrays in the order of their data). Raises `CheckpointError` for anything that is not exactly a valid
-    checkpoint, `UnsafeCheckpointError` for pickled content, `CheckpointTooLargeError` above
-    `max_bytes` bytes of array data (1 GiB unless you raise it), and FileNotFoundError for a
-    missing file.
+    (from a .safetensors file, a dict of arrays in the order of their data). Raises
+    `CheckpointError` for anything that is not exactly a valid checkpoint,
+    `UnsafeCheckpointError` for pickled content, `CheckpointTooLargeError` above `max_bytes`
+    bytes of array data (1 GiB unless you raise it), and FileNotFoundError for a missing file.
     """
     if isinstance(max_bytes, bool) or not isinstance(max_bytes, (int, np.integer)):
         raise TypeError(f"load: max_bytes must be an int (a number of bytes), got {max_bytes!r}")

@@ -164,6 +164,15 @@ def test_a_planted_circle_is_named_with_its_files(tmp_path: Path) -> None:
                        "autograd_core/tensor/c.py"]]
 
 
+def test_a_planted_two_file_circle_is_named(tmp_path: Path) -> None:
+    # the four circles were all pairs (engine.py <-> _safety.py, ...)
+    files = dict(CLEAN)
+    files["autograd_core/engine/a.py"] = "from .b import x\n"
+    files["autograd_core/engine/b.py"] = "def f():\n    from . import a\n"
+    cycles = arch.import_cycles(arch.import_graph(_tree(tmp_path, files)))
+    assert cycles == [["autograd_core/engine/a.py", "autograd_core/engine/b.py"]]
+
+
 @pytest.mark.parametrize("call", ["importlib.import_module(name)",
                                   "importlib.import_module('autograd_core.tensor.tensor')"])
 def test_dynamic_imports_are_followed_or_refused(tmp_path: Path, call: str) -> None:

@@ -99,6 +99,27 @@ def test_members_that_overlap_are_refused(tmp_path):
     refused(write(tmp_path, bytes(b)), match="not its header")
 
 
+def test_a_member_hidden_inside_another_members_data_is_refused(tmp_path):
+    # b's directory entry points at a true copy of b's local header inside a's data, so every
+    # header check passes; only the overlap gives it away (both would load otherwise)
+    b_entry = Entry("b.npy", npy_bytes(np.ones(3)))
+    b_local = zip_archive([b_entry])
+    b_local = b_local[:b_local.index(b"PK\x01\x02")]  # b's local header and data
+    a_head = npy_header((len(b_local),), "|u1")
+    a = Entry("a.npy", a_head + b_local)
+    b_entry.offset = 30 + len("a.npy") + len(a_head)
+    refused(write(tmp_path, zip_archive([a, b_entry])), match="overlaps the member before it")
+
+
+def test_a_directory_that_declares_fewer_entries_than_it_holds_is_refused(tmp_path):
+    # both count fields lowered alike: numpy's zipfile then drops the last member silently
+    data = bytearray(zip_archive([Entry("a.npy", npy_bytes(np.ones(2))),
+                                  Entry("b.npy", npy_bytes(np.zeros(2)))]))
+    end = data.rindex(b"PK\x05\x06")
+    data[end + 8:end + 12] = (1).to_bytes(2, "little") * 2
+    refused(write(tmp_path, bytes(data)), match="bytes after its 1 declared entries")
+
+
 def test_a_damaged_zip64_end_record_is_refused(tmp_path):
     data = zip_archive([Entry("w.npy", npy_bytes(np.ones(3)))], zip64_end=True)
     locator = data.rindex(b"PK\x06\x07")

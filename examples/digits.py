@@ -66,7 +66,7 @@ def main() -> None:
     runs = {}
     for label, p in (("no dropout", 0.0), ("Dropout(0.5)", 0.5)):
         model = mlp(width, p)
-        train = nn.DataLoader(x_tr, y_tr, batch_size=32, rng=0)
+        train = nn.DataLoader(x_tr, y_tr, batch_size=32, shuffle=True, rng=0)
         val = nn.DataLoader(x_va, y_va, batch_size=256, shuffle=False)
         t0 = time.perf_counter()
         hist = nn.fit(model, nn.F.cross_entropy, optim.Adam(model.parameters(), lr=1e-3),

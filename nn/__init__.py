@@ -5,11 +5,14 @@ from . import functional, init, utils
 from . import functional as F
 from ._random import manual_seed
 from .activations import *
+from .collate import *
 from .data import *
+from .dataloader import *
 from .datasets import *
 from .layers import *
 from .losses import *
 from .module import *
+from .sampler import *
 from .scalar import *
 from .serialization import *
 from .training import *

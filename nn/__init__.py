@@ -6,6 +6,7 @@ from . import functional as F
 from ._random import manual_seed
 from .activations import *
 from .collate import *
+from .containers import *
 from .data import *
 from .dataloader import *
 from .datasets import *

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd_core import Tensor
+from autograd_core import Tensor, numpy_rng
 
 from ._random import default_rng
 
@@ -25,15 +25,14 @@ __all__ = ["Dataset", "IterableDataset", "TensorDataset", "Subset", "random_spli
 
 
 def as_rng(rng: Any) -> np.random.Generator:
-    """A numpy Generator from None (fresh entropy), an int seed, or a Generator (kept)."""
-    if isinstance(rng, np.random.Generator):
-        return rng
-    if rng is None or (isinstance(rng, (int, np.integer)) and not isinstance(rng, bool)):
-        return np.random.default_rng(rng)
-    inner = getattr(rng, "_numpy_generator", None)  # autograd_core's Generator wraps one
-    if isinstance(inner, np.random.Generator):
-        return inner
-    raise TypeError(f"expected None, an int seed or a numpy Generator, got {type(rng).__name__}")
+    """A numpy Generator from None (fresh entropy), an int seed or a Generator (its stream)."""
+    if rng is None:
+        return np.random.default_rng()
+    try:
+        return numpy_rng(rng)
+    except TypeError:
+        raise TypeError(f"expected None, an int seed or a numpy Generator, got "
+                        f"{type(rng).__name__}") from None
 
 
 def _array(a: Any, where: str) -> np.ndarray:

@@ -30,6 +30,13 @@ PUBLIC_NAMES = {
     "sin", "softmax", "split", "sqrt", "squeeze", "stack", "std", "sum", "swapaxes", "tanh",
     "tensor", "to_dot", "trace_modules", "transpose", "unsqueeze", "var", "where", "zeros",
     "zeros_like",
+    # Added with PyTorch's everyday surface (issue 14): creation, random streams, devices and
+    # dtypes, and the functions PyTorch names differently from numpy.
+    "Generator", "all", "allclose", "amax", "amin", "any", "as_tensor", "bool_", "cat",
+    "chunk", "device", "empty", "empty_like", "float16", "float32", "float64", "from_numpy",
+    "initial_seed", "int16", "int32", "int64", "int8", "log10", "manual_seed", "mm",
+    "multinomial", "numpy_rng", "permute", "rand_like", "randint", "randn_like", "randperm",
+    "seed", "uint8",
 }
 
 # Subpackages reachable as attributes after `import autograd_core` (the layers it imports;

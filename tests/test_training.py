@@ -85,7 +85,8 @@ def test_scheduler_steps_each_epoch_and_lr_is_logged():
     model = _moons_mlp()
     opt = optim.SGD(model.parameters(), lr=0.1)
     sched = optim.lr_scheduler.StepLR(opt, step_size=1, gamma=0.5)
-    h = nn.fit(model, nn.functional.cross_entropy, opt, nn.DataLoader(x, y, shuffle=True, rng=0), epochs=3,
+    h = nn.fit(model, nn.functional.cross_entropy, opt,
+           nn.DataLoader(x, y, shuffle=True, rng=0), epochs=3,
                scheduler=sched, progress=False)
     assert h.lr == pytest.approx([0.1, 0.05, 0.025])
     opt2 = optim.SGD(model.parameters(), lr=0.1)
@@ -123,7 +124,8 @@ def test_early_stopping_fires_and_restores_best():
                     p.grad.data[...] *= -5.0
 
     xv, yv = nn.make_moons(64, seed=1)
-    nn.fit(model, nn.functional.cross_entropy, opt, nn.DataLoader(x, y, shuffle=True, rng=0), epochs=20,
+    nn.fit(model, nn.functional.cross_entropy, opt,
+           nn.DataLoader(x, y, shuffle=True, rng=0), epochs=20,
            val_loader=nn.DataLoader(xv, yv, shuffle=False), callbacks=[Sabotage(), Snap(), stop],
            progress=False)
     assert stop.stopped_epoch > 0
@@ -182,7 +184,8 @@ def test_checkpoint_callback(tmp_path):
     opt = optim.Adam(model.parameters(), lr=0.01)
     ck = nn.Checkpoint(tmp_path / "ep{epoch}.npz")
     best = nn.Checkpoint(tmp_path / "best.npz", monitor="loss")
-    nn.fit(model, nn.functional.cross_entropy, opt, nn.DataLoader(x, y, shuffle=True, rng=0), epochs=3,
+    nn.fit(model, nn.functional.cross_entropy, opt,
+           nn.DataLoader(x, y, shuffle=True, rng=0), epochs=3,
            callbacks=[ck, best], progress=False)
     assert [p.rsplit("/", 1)[-1] for p in ck.saved] == ["ep1.npz", "ep2.npz", "ep3.npz"]
     last = nn.load(tmp_path / "ep3.npz")
@@ -210,7 +213,8 @@ def test_clip_grad_norm_option_and_nan_loss_message():
         return orig_step(closure)
 
     opt.step = step
-    nn.fit(model, nn.functional.cross_entropy, opt, nn.DataLoader(x, y, shuffle=True, rng=0), epochs=1,
+    nn.fit(model, nn.functional.cross_entropy, opt,
+           nn.DataLoader(x, y, shuffle=True, rng=0), epochs=1,
            callbacks=[Probe()], clip_grad_norm=0.01, progress=False)
     assert len(seen) == 2
 

@@ -62,7 +62,7 @@ class EngineHooks:
 
     def _accumulate(self: Tensor, g: Any) -> None:
         # Recorded (create_graph): `.grad` stays in the graph, so that it can be differentiated.
-        self.grad = g if self.grad is None else self.grad + g
+        self._grad = g if self._grad is None else self._grad + g
 
     def _wrap_grad(self: Tensor, g: Any) -> Tensor:
         return self._wrap(g if type(g) is np.ndarray else np.asarray(g))
@@ -82,17 +82,17 @@ class EngineHooks:
         return g
 
     def _accumulate_raw(self: Tensor, g: np.ndarray, stored: set[int]) -> None:
-        old = self.grad
+        old = self._grad
         if old is None:
             # Never let two `.grad`s (or a user's array) share memory: the first in-place
             # update of one would silently change the other.
             if id(g) in stored or not g.flags.owndata or not g.flags.writeable:
                 g = g.copy()
             stored.add(id(g))
-            self.grad = self._wrap(g)
+            self._grad = self._wrap(g)
         else:
             # Out of place: a reference the user kept to the old .grad stays what it was.
-            self.grad = self._wrap(old._data + g)
+            self._grad = self._wrap(old._data + g)
 
     def _check_finite(self: Tensor) -> str | None:
         d = self._data

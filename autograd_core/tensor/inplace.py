@@ -57,6 +57,10 @@ class InPlaceOps:
             self._data = new._data.astype(self._data.dtype, copy=False)
             self._fn = new._fn
             self._bump()
+            if self._fn is not None and self._fn.saves_output:
+                # `new` is dropped: this tensor, as just written, is that op's output now.
+                self._fn._outref = ref(self)
+                self._fn._epoch = self._modified_at
             return self
         if not self._data.flags.writeable:
             raise ValueError(f"{op}: this tensor's data is read-only (a read-only numpy array, "
@@ -93,6 +97,31 @@ class InPlaceOps:
     def div_(self: Tensor, other: Any) -> Tensor:
         """self /= other, in place."""
         return self._inplace("div_", lambda t: t / _operand(other, self, t))
+
+    def pow_(self: Tensor, exponent: Any) -> Tensor:
+        """self **= exponent, in place."""
+        return self._inplace("pow_", lambda t: t ** _operand(exponent, self, t))
+
+    # Python's augmented assignments, with the rules of the methods above. Without them
+    # `p -= lr * p.grad` would rebind `p` to a new tensor and leave the parameter unchanged.
+    def __iadd__(self: Tensor, other: Any) -> Tensor:
+        return self._inplace("+= (add_)", lambda t: t + _operand(other, self, t))
+
+    def __isub__(self: Tensor, other: Any) -> Tensor:
+        return self._inplace("-= (sub_)", lambda t: t - _operand(other, self, t))
+
+    def __imul__(self: Tensor, other: Any) -> Tensor:
+        return self._inplace("*= (mul_)", lambda t: t * _operand(other, self, t))
+
+    def __itruediv__(self: Tensor, other: Any) -> Tensor:
+        return self._inplace("/= (div_)", lambda t: t / _operand(other, self, t))
+
+    def __ipow__(self: Tensor, other: Any) -> Tensor:
+        return self._inplace("**= (pow_)", lambda t: t ** _operand(other, self, t))
+
+    def __imatmul__(self: Tensor, other: Any) -> Tensor:
+        # numpy's `a @= b`: allowed when the product keeps a's shape (PyTorch refuses it).
+        return self._inplace("@=", lambda t: t @ _operand(other, self, t))
 
     def clamp_(self: Tensor, min: Any = None, max: Any = None) -> Tensor:
         """Clip into [min, max], in place."""

@@ -31,7 +31,7 @@ def neuron() -> Value:
 
 def mlp() -> tuple[Tensor, object]:
     """A 2-4-1 MLP on 8 points, mean squared error; hidden unit 3 is dead (bias -10)."""
-    import nn
+    from autograd_core import nn
 
     rng = np.random.default_rng(0)
     nn.manual_seed(0)  # the same picture on every run

@@ -14,8 +14,8 @@ from __future__ import annotations
 import numpy as np
 from _common import parse_args, pyplot, save
 
-import nn.functional as F
 from autograd_core import Tensor
+from autograd_core.nn import functional as F
 
 ACTIVATIONS = {
     "sigmoid": F.sigmoid, "tanh": F.tanh, "relu": F.relu,

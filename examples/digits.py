@@ -16,9 +16,7 @@ import time
 import numpy as np
 from _common import parse_args, pyplot, save
 
-import nn
-import optim
-from autograd_core import Tensor, no_grad
+from autograd_core import Tensor, nn, no_grad, optim
 
 
 def split(x: np.ndarray, y: np.ndarray, seed: int = 0) -> tuple[np.ndarray, ...]:

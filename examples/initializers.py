@@ -15,8 +15,7 @@ import math
 import numpy as np
 from _common import parse_args, pyplot, save
 
-import nn
-from autograd_core import Tensor
+from autograd_core import Tensor, nn
 
 HIST_INITS = ["lecun_uniform", "lecun_normal", "glorot_uniform", "glorot_normal",
               "he_uniform", "he_normal"]

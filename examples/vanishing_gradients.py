@@ -14,9 +14,7 @@ from __future__ import annotations
 import numpy as np
 from _common import draw, parse_args, pyplot, save
 
-import nn
-import optim
-from autograd_core import Tensor
+from autograd_core import Tensor, nn, optim
 
 DEPTH, WIDTH = 8, 32
 

@@ -17,3 +17,6 @@ from .sampler import *
 from .scalar import *
 from .serialization import *
 from .training import *
+
+# Checked by autograd_core.nn / .optim: the package at this path is autograd_core's.
+__autograd_core__ = True

@@ -29,8 +29,8 @@ PORTED = Path(__file__).parent / "ported"
 
 # What a porter changes, per program ("*": every program). Each `old` must occur in the source,
 # so this list cannot go stale; the README's porting section lists the same edits.
-_IMPORT = [("import torch\n", "import autograd_core as torch\n")]
-_IMPORT_F = [("import torch.nn.functional as F\n", "import autograd_core.nn.functional as F\n")]
+_IMPORT = [("import torch\n", "from autograd_core import torch\n")]
+_IMPORT_F = [("import torch.nn.functional as F\n", "from autograd_core.nn import functional as F\n")]
 PORT_EDITS: dict[str, list[tuple[str, str]]] = {
     "polynomial_tensors": _IMPORT,
     "polynomial_autograd": _IMPORT,
@@ -53,7 +53,11 @@ HARNESS: dict[str, list[tuple[str, str]]] = {
         ("\nlearning_rate", "\na, b, c, d = START(a, b, c, d)\nlearning_rate")],
     "polynomial_custom_function": _F64_DTYPE,
     "polynomial_nn": _F64 + [("loss_fn = ", "LOAD(model)\nloss_fn = ")],
-    "polynomial_optim": _F64 + [("loss_fn = ", "LOAD(model)\nloss_fn = ")],
+    # RMSprop's steps are about lr whatever the gradient: near the optimum it jitters, and
+    # there round-off decides each step's sign (chaos, in both libraries). 1200 steps stop
+    # before that, where the two runs still agree to 1e-7.
+    "polynomial_optim": _F64 + [("loss_fn = ", "LOAD(model)\nloss_fn = "),
+                                ("range(2000)", "range(1200)")],
     "polynomial_module": _F64 + [("model = Polynomial3()\n",
                                   "model = Polynomial3()\nLOAD(model)\n")],
     "polynomial_dynamic": _F64 + [("model = DynamicNet()\n", "model = DynamicNet()\nLOAD(model)\n"),

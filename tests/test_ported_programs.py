@@ -30,7 +30,8 @@ PORTED = Path(__file__).parent / "ported"
 # What a porter changes, per program ("*": every program). Each `old` must occur in the source,
 # so this list cannot go stale; the README's porting section lists the same edits.
 _IMPORT = [("import torch\n", "from autograd_core import torch\n")]
-_IMPORT_F = [("import torch.nn.functional as F\n", "from autograd_core.nn import functional as F\n")]
+_IMPORT_F = [("import torch.nn.functional as F\n",
+              "from autograd_core.nn import functional as F\n")]
 PORT_EDITS: dict[str, list[tuple[str, str]]] = {
     "polynomial_tensors": _IMPORT,
     "polynomial_autograd": _IMPORT,

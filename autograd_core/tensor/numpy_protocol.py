@@ -88,18 +88,19 @@ def _ufunc(ufunc: Any, method: str, inputs: tuple[Any, ...], kwargs: dict[str, A
                             "the Tensor's in-place form (t += x, t.add_(x), t.copy_(x))")
         # Into plain arrays (`p.data += lr * g`): numpy's own operation on the data.
         return getattr(ufunc, method)(*[_on_data(x) for x in inputs], **kwargs)
+    like = _like(inputs)
+    if method == "reduce" and ufunc in _REDUCE and len(inputs) == 1 \
+            and set(kwargs) <= {"axis", "keepdims"}:
+        return getattr(like, _REDUCE[ufunc])(kwargs.get("axis", 0),
+                                             keepdims=kwargs.get("keepdims", False))
+    if method != "__call__":
+        raise _unsupported(f"{ufunc.__name__}.{method}")
     bad = {k: v for k, v in kwargs.items() if not (k == "where" and v is True)
            and not (k in ("casting", "order") and v in ("same_kind", "K"))
            and not (k in ("dtype", "signature") and v is None)}
     if bad:
         raise TypeError(f"numpy.{ufunc.__name__} on a Tensor: the arguments {sorted(bad)} are "
                         "not supported (convert with t.astype(dtype) first)")
-    like = _like(inputs)
-    if method == "reduce" and ufunc in _REDUCE and len(inputs) == 1:
-        return getattr(like, _REDUCE[ufunc])(kwargs.get("axis", 0),
-                                             keepdims=kwargs.get("keepdims", False))
-    if method != "__call__":
-        raise _unsupported(f"{ufunc.__name__}.{method}")
     args = [_to_tensor(x, like) for x in inputs]
     if ufunc in _UNARY and len(args) == 1:
         return _UNARY[ufunc](args[0])

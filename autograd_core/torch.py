@@ -8,6 +8,9 @@ namespace lacks is an AttributeError, never some other function. It is not PyTor
 README's "Coming from PyTorch" lists what differs.
 """
 
+from __future__ import annotations
+
+import builtins as _builtins
 from typing import Any
 
 import numpy as _np
@@ -18,6 +21,11 @@ from autograd_core import bool_ as _bool
 from autograd_core import float32 as _float32
 from autograd_core import int32 as _int32
 
+# PyTorch's short dtype names.
+half = float16  # noqa: F405
+double = float64  # noqa: F405
+short = int16  # noqa: F405
+long = int64  # noqa: F405
 # Names that would shadow Python's builtins on a star import: attribute access only.
 globals().update({"float": _float32, "int": _int32, "bool": _bool})
 
@@ -29,7 +37,7 @@ def is_tensor(obj: object) -> bool:
 
 def numel(input: Any) -> int:
     """The number of elements of a Tensor."""
-    return int(_np.size(input))
+    return _builtins.int(_np.size(input))  # `int` here is the dtype name
 
 
 __all__ = [n for n in dir() if not n.startswith("_") and n not in ("float", "int", "bool")]

@@ -22,6 +22,7 @@ import numpy as np
 from ..tensor import Tensor
 from ..tensor import __all__ as _TENSOR_NAMES
 from ..value import Value
+from . import _op_cases_more  # noqa: F401 - appends the in-place and Value cases to CASES
 from ._op_cases import CASES, OpCase
 from .gradcheck import check_gradients
 

@@ -388,6 +388,7 @@ NOT_OPS = {
     "data", "grad", "grad_fn", "is_leaf", "requires_grad", "name", "shape", "ndim", "dtype",
     "size", "numel", "numpy", "item", "tolist", "detach", "requires_grad_", "backward",
     "register_hook", "retain_grad", "any", "all", "allclose", "nelement", "dim", "device",
+    "long", "int", "bool",
     "cpu", "cuda", "contiguous", "is_floating_point", "empty", "empty_like", "rand_like",
     "randn_like", "randint", "randperm", "multinomial", "from_numpy", "as_tensor", "Generator",
     "manual_seed", "seed", "initial_seed", "numpy_rng", "float16", "float32", "float64",

@@ -166,6 +166,13 @@ def test_split_size_and_the_numpy_meaning() -> None:
     assert [p.shape for p in np.split(Tensor(np.arange(6.0)), 3)] == [(2,), (2,), (2,)]
 
 
+def test_casts_by_pytorchs_names() -> None:
+    t = Tensor(np.array([1.7, -2.2, 0.0]))
+    assert t.long().dtype == np.int64 and t.long().data.tolist() == [1, -2, 0]
+    assert t.int().dtype == np.int32 and t.bool().data.tolist() == [True, True, False]
+    assert t.long().float().dtype == np.float32 and t.double() is t
+
+
 def test_size_is_both_numpys_count_and_pytorchs_shape() -> None:
     t = Tensor(X)
     assert t.size == 6 and t.size() == (2, 3) and t.size(1) == 3 and t.size(-1) == 3

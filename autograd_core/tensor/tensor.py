@@ -107,7 +107,7 @@ class Tensor(MathOps, ShapeOps, InPlaceOps, TorchSurface, EngineHooks, Node):
         return self._data.shape
 
     @property
-    def ndim(self) -> int:
+    def ndim(self) -> builtins.int:
         """Number of dimensions."""
         return self._data.ndim
 
@@ -116,7 +116,7 @@ class Tensor(MathOps, ShapeOps, InPlaceOps, TorchSurface, EngineHooks, Node):
         """The numpy dtype."""
         return self._data.dtype
 
-    def numel(self) -> int:
+    def numel(self) -> builtins.int:
         """Number of elements (PyTorch's name)."""
         return self._data.size
 
@@ -180,6 +180,18 @@ class Tensor(MathOps, ShapeOps, InPlaceOps, TorchSurface, EngineHooks, Node):
         """Cast to float64."""
         return self.astype(np.float64)
 
+    def long(self) -> Tensor:
+        """Cast to int64 (no gradient flows through an integer tensor)."""
+        return self.astype(np.int64)
+
+    def int(self) -> Tensor:
+        """Cast to int32."""
+        return self.astype(np.int32)
+
+    def bool(self) -> Tensor:
+        """Cast to bool."""
+        return self.astype(np.bool_)
+
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
         return self._data if dtype is None else self._data.astype(dtype)
 
@@ -191,7 +203,7 @@ class Tensor(MathOps, ShapeOps, InPlaceOps, TorchSurface, EngineHooks, Node):
     def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
         return _dispatch.handlers["function"](func, args, kwargs)
 
-    def __len__(self) -> int:
+    def __len__(self) -> builtins.int:
         if self._data.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
         return len(self._data)
@@ -201,7 +213,7 @@ class Tensor(MathOps, ShapeOps, InPlaceOps, TorchSurface, EngineHooks, Node):
             raise TypeError("iteration over a 0-d tensor")
         return (self[i] for i in range(len(self._data)))
 
-    def __bool__(self) -> bool:
+    def __bool__(self) -> builtins.bool:
         if self._data.size != 1:
             raise ValueError(f"The truth value of a tensor of shape {self.shape} is ambiguous; "
                              "use .any() or .all()")
@@ -210,10 +222,10 @@ class Tensor(MathOps, ShapeOps, InPlaceOps, TorchSurface, EngineHooks, Node):
     def __float__(self) -> builtins.float:
         return float(self.item())
 
-    def __int__(self) -> int:
+    def __int__(self) -> builtins.int:
         return int(self.item())
 
-    def __index__(self) -> int:
+    def __index__(self) -> builtins.int:
         if self._data.dtype.kind not in "iu" or self._data.size != 1:
             raise TypeError("only integer tensors of one element can be used as an index")
         return int(self._data.item())

@@ -93,13 +93,15 @@ class MathOps:
     def sum(self: Tensor, axis: Any = None, keepdims: Any = None, *, dim: Any = UNSET,
             keepdim: Any = UNSET) -> Tensor:
         """Sum over `axis` (None: all)."""
-        ax, keep = axes("sum", axis, keepdims, dim, keepdim)
+        ax, keep = (axis, bool(keepdims)) if dim is UNSET and keepdim is UNSET else \
+            axes("sum", axis, keepdims, dim, keepdim)
         return fn.Sum._apply1(self, _check_axis(ax, self.ndim, "sum"), keep)
 
     def mean(self: Tensor, axis: Any = None, keepdims: Any = None, *, dim: Any = UNSET,
              keepdim: Any = UNSET) -> Tensor:
         """Arithmetic mean over `axis`."""
-        ax, keep = axes("mean", axis, keepdims, dim, keepdim)
+        ax, keep = (axis, bool(keepdims)) if dim is UNSET and keepdim is UNSET else \
+            axes("mean", axis, keepdims, dim, keepdim)
         ax = _check_axis(ax, self.ndim, "mean")
         n = _count(self.shape, ax)
         total = fn.Sum._apply1(self, ax, keep)
@@ -151,14 +153,16 @@ class MathOps:
     def amax(self: Tensor, axis: Any = None, keepdims: Any = None, *, dim: Any = UNSET,
              keepdim: Any = UNSET) -> Tensor:
         """Maximum over `axis` (one or several), values only; tied maxima share the gradient."""
-        ax, keep = axes("amax", axis, keepdims, dim, keepdim)
+        ax, keep = (axis, bool(keepdims)) if dim is UNSET and keepdim is UNSET else \
+            axes("amax", axis, keepdims, dim, keepdim)
         self._nonempty("amax", ax)
         return fn.Max._apply1(self, _check_axis(ax, self.ndim, "amax"), keep)
 
     def amin(self: Tensor, axis: Any = None, keepdims: Any = None, *, dim: Any = UNSET,
              keepdim: Any = UNSET) -> Tensor:
         """Minimum over `axis` (one or several), values only; tied minima share the gradient."""
-        ax, keep = axes("amin", axis, keepdims, dim, keepdim)
+        ax, keep = (axis, bool(keepdims)) if dim is UNSET and keepdim is UNSET else \
+            axes("amin", axis, keepdims, dim, keepdim)
         self._nonempty("amin", ax)
         return fn.Min._apply1(self, _check_axis(ax, self.ndim, "amin"), keep)
 
@@ -195,20 +199,23 @@ class MathOps:
     def prod(self: Tensor, axis: Any = None, keepdims: Any = None, *, dim: Any = UNSET,
              keepdim: Any = UNSET) -> Tensor:
         """Product over `axis`."""
-        ax, keep = axes("prod", axis, keepdims, dim, keepdim)
+        ax, keep = (axis, bool(keepdims)) if dim is UNSET and keepdim is UNSET else \
+            axes("prod", axis, keepdims, dim, keepdim)
         return fn.Prod._apply1(self, _check_axis(ax, self.ndim, "prod"), keep)
 
     def logsumexp(self: Tensor, axis: Any = None, keepdims: Any = None, *, dim: Any = UNSET,
                   keepdim: Any = UNSET) -> Tensor:
         """log(sum(exp(x))) over `axis`, without overflow."""
-        ax, keep = axes("logsumexp", axis, keepdims, dim, keepdim)
+        ax, keep = (axis, bool(keepdims)) if dim is UNSET and keepdim is UNSET else \
+            axes("logsumexp", axis, keepdims, dim, keepdim)
         self._nonempty("logsumexp", ax)
         return fn.LogSumExp._apply1(self, _check_axis(ax, self.ndim, "logsumexp"), keep)
 
     def argmax(self: Tensor, axis: Any = None, keepdims: Any = None, *, dim: Any = UNSET,
                keepdim: Any = UNSET) -> Tensor:
         """Index of the maximum (an integer tensor, no gradient)."""
-        ax, keep = axes("argmax", axis, keepdims, dim, keepdim)
+        ax, keep = (axis, bool(keepdims)) if dim is UNSET and keepdim is UNSET else \
+            axes("argmax", axis, keepdims, dim, keepdim)
         self._nonempty("argmax", ax)
         return self._wrap(np.asarray(np.argmax(self._data, axis=_check_axis(
             ax, self.ndim, "argmax", tuples=False), keepdims=keep)))
@@ -216,7 +223,8 @@ class MathOps:
     def argmin(self: Tensor, axis: Any = None, keepdims: Any = None, *, dim: Any = UNSET,
                keepdim: Any = UNSET) -> Tensor:
         """Index of the minimum (an integer tensor, no gradient)."""
-        ax, keep = axes("argmin", axis, keepdims, dim, keepdim)
+        ax, keep = (axis, bool(keepdims)) if dim is UNSET and keepdim is UNSET else \
+            axes("argmin", axis, keepdims, dim, keepdim)
         self._nonempty("argmin", ax)
         return self._wrap(np.asarray(np.argmin(self._data, axis=_check_axis(
             ax, self.ndim, "argmin", tuples=False), keepdims=keep)))

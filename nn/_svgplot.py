@@ -35,9 +35,15 @@ def _ticks(lo: float, hi: float, target: int = 5) -> list[float]:
         return [lo]
     raw = (hi - lo) / target
     mag = 10.0 ** math.floor(math.log10(raw))
-    step = next(m * mag for m in (1, 2, 5, 10) if m * mag >= raw)
-    first = math.ceil(lo / step - 1e-9)
-    return [k * step for k in range(first, int(math.floor(hi / step + 1e-9)) + 1)]
+    steps = [m * mag for m in (0.5, 1, 2, 5, 10)]
+    i = next(i for i, step in enumerate(steps) if step >= raw)
+    while True:  # a coarse step can miss all but one round number: take the next finer one
+        step = steps[i]
+        first = math.ceil(lo / step - 1e-9)
+        ticks = [k * step for k in range(first, int(math.floor(hi / step + 1e-9)) + 1)]
+        if len(ticks) >= 2 or i == 0:
+            return ticks
+        i -= 1
 
 
 def _log_ticks(lo: float, hi: float) -> list[float]:

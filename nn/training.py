@@ -122,7 +122,7 @@ class History:
 
     def _repr_svg_(self) -> str | None:
         """Jupyter's picture of the run: the losses, then each metric, train and validation."""
-        from ._svgplot import Panel, charts_svg
+        from ._svgplot import charts_svg
 
         if not self.epochs:
             return None
@@ -131,7 +131,17 @@ class History:
             base = key[4:] if key.startswith("val_") else key
             if base not in ("lr", "time"):  # bookkeeping, not how well it learns
                 groups.setdefault(base, {})[key] = values
-        return charts_svg([Panel(base, series) for base, series in groups.items()])
+        return charts_svg([_panel(base, series) for base, series in groups.items()])
+
+
+def _panel(name: str, series: dict[str, list[float]]) -> Any:
+    """A History panel; a loss that spans more than a decade on a log scale, where the gap
+    between a training loss heading to 0 and a validation loss that stalls (overfitting) shows."""
+    from ._svgplot import Panel
+
+    vals = [v for s in series.values() for v in s if math.isfinite(v)]
+    log = "loss" in name and bool(vals) and min(vals) > 0 and max(vals) > 10 * min(vals)
+    return Panel(f"{name} (log scale)" if log else name, series, log=log)
 
 
 # ---------------------------------------------------------------- progress bar
@@ -143,7 +153,17 @@ def _show_progress(progress: bool) -> bool:
     if not progress:
         return False
     stream = sys.stderr
-    return bool(getattr(stream, "isatty", lambda: False)()) or "ipykernel" in sys.modules
+    return bool(getattr(stream, "isatty", lambda: False)()) or _in_notebook()
+
+
+def _in_notebook() -> bool:
+    """Whether this process is a Jupyter kernel (merely importing ipykernel does not count)."""
+    ipython = sys.modules.get("IPython")
+    try:
+        shell = ipython.get_ipython() if ipython is not None else None
+    except Exception:  # an IPython too broken to ask: not a notebook we can draw in
+        return False
+    return shell is not None and "IPKernelApp" in getattr(shell, "config", {})
 
 
 def _tqdm() -> Any:

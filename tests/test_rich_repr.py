@@ -111,7 +111,7 @@ def test_ticks_are_round_numbers_inside_the_range(lo, span):
 def test_log_ticks_are_inside_the_range_and_at_least_two(lo, span):
     hi = lo + span
     ticks = _log_ticks(lo, hi)
-    assert len(ticks) >= 2 or span < 0.2
+    assert len(ticks) >= 2
     assert all(lo - 1e-9 <= t <= hi + 1e-9 for t in ticks)
 
 

@@ -248,6 +248,15 @@ def test_progress_is_silent_off_a_terminal(capsys):
     assert out.out == "" and out.err == ""
 
 
+def test_progress_is_silent_in_a_process_that_merely_imported_ipykernel(capsys):
+    pytest.importorskip("ipykernel")
+    import ipykernel  # noqa: F401 - what a test runner or a tool may do; it is not a notebook
+
+    import nn.training as tr
+
+    assert not tr._in_notebook() and not tr._show_progress(True)
+
+
 def test_progress_without_tqdm_says_so_once(monkeypatch, capsys):
     import sys
 

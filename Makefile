@@ -6,14 +6,14 @@ STAMP  := $(VENV)/.installed-stamp
 BVENV  := .venv-bench
 BSTAMP := $(BVENV)/.installed-stamp
 
-.PHONY: demo test test-fast bench lint typecheck clean
+.PHONY: demo test test-fast notebooks bench lint typecheck clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[all,dev]'
+	$(BIN)/python -m pip install --quiet -e '.[all,dev,notebooks]'
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -25,8 +25,12 @@ test: $(STAMP)
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -x -q tests
 
+# Re-execute every notebook from a fresh kernel and store the outputs in place (about a minute).
+notebooks: $(STAMP)
+	$(BIN)/python notebooks/execute.py
+
 lint: $(STAMP)
-	$(BIN)/ruff check autograd_core nn optim tests benchmarks examples
+	$(BIN)/ruff check autograd_core nn optim tests benchmarks examples notebooks
 	$(BIN)/mypy
 
 $(BVENV)/bin/python:

@@ -30,7 +30,7 @@ notebooks: $(STAMP)
 	$(BIN)/python notebooks/execute.py
 
 lint: $(STAMP)
-	$(BIN)/ruff check autograd_core nn optim tests benchmarks examples notebooks
+	$(BIN)/ruff check autograd_core nn optim tests benchmarks notebooks docs
 	$(BIN)/mypy
 
 $(BVENV)/bin/python:

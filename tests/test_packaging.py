@@ -86,7 +86,7 @@ def _check_wheel(wheel: Path) -> None:
     assert modules <= names, sorted(modules - names)
 
 
-def _check_sdist(sdist: Path, tmp: Path) -> None:
+def _check_sdist(sdist: Path, tmp: Path) -> Path:
     with tarfile.open(sdist) as tar:
         if hasattr(tarfile, "data_filter"):
             tar.extractall(tmp, filter="data")
@@ -108,9 +108,11 @@ def _check_sdist(sdist: Path, tmp: Path) -> None:
     ours = {str(p.relative_to(ROOT)) for p in (ROOT / "tests").glob("test_*.py")}
     assert ours <= set(counts), f"not collected from the sdist: {sorted(ours - set(counts))}"
     r = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                        "tests/test_value.py", "tests/test_docstrings.py"], cwd=src,
+                        "tests/test_value.py", "tests/test_docstrings.py",
+                        "tests/test_anomaly.py"], cwd=src,
                        capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, r.stdout[-3000:]
+    return src
 
 
 def _clean_env(wheel: Path, env: Path) -> Path:
@@ -139,6 +141,12 @@ SUBCOMMANDS = [
     ("graph", "tanh(x*w + b)", "--set", "x=2", "--set", "w=-3", "--set", "b=6.88",
      "--out", "g.dot"),
     ("train", "--epochs", "2", "--samples", "200", "--no-progress", "--checkpoint", "m.npz"),
+    ("graph", "--model", "m.npz", "--out", "m.dot"),
+    ("example",),
+    ("example", "softmax", "--fast", "--out", "lesson"),  # no matplotlib here: text only
+    ("bench", "--help"),  # says where the suite is (the source), and exits 0
+    ("bench", "--source", "{sdist}", "--quick", "--only", "W5", "--libs", "autograd_core",
+     "--out", "bench-result"),  # the suite from the unpacked sdist, run by the installed command
 ]
 
 
@@ -149,13 +157,18 @@ def test_built_wheel_and_sdist_as_users_get_them(tmp_path):
     (wheel,) = (tmp_path / "dist").glob("*.whl")
     (sdist,) = (tmp_path / "dist").glob("*.tar.gz")
     _check_wheel(wheel)
-    _check_sdist(sdist, (tmp_path / "sdist"))
+    src = _check_sdist(sdist, (tmp_path / "sdist"))
     env = _clean_env(wheel, tmp_path / "venv")
     work = tmp_path / "work"
     work.mkdir()
     for args in SUBCOMMANDS:
+        args = tuple(a.format(sdist=src) for a in args)
         r = subprocess.run([str(env / "bin" / "autograd-core"), *args], cwd=work,
                            capture_output=True, text=True, timeout=600)
         assert r.returncode == 0, f"autograd-core {' '.join(args)}:\n{r.stdout[-2000:]}" \
                                   f"{r.stderr[-2000:]}"
         assert "Traceback" not in r.stderr, r.stderr
+    assert (work / "m.dot").is_file() and (work / "bench-result.md").is_file()
+    assert "sum of probabilities" in subprocess.run(
+        [str(env / "bin" / "autograd-core"), "example", "softmax", "--fast", "--out", "x"],
+        cwd=work, capture_output=True, text=True, timeout=120).stdout

@@ -6,7 +6,8 @@ stops improving and creeps back up; the widening gap is overfitting. Dropout, wh
 random half of the hidden units on each step, stops the memorizing: train and validation loss
 stay together and the validation loss ends lower.
 
-Run:  python examples/digits.py --out example-output
+Run:  autograd-core example digits --out example-output
+      (or: python -m autograd_core.app.examples.digits --out example-output)
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ from __future__ import annotations
 import time
 
 import numpy as np
-from _common import parse_args, pyplot, save
 
 import nn
 import optim
 from autograd_core import Tensor, no_grad
+
+from ._common import parse_args, pyplot, save
 
 
 def split(x: np.ndarray, y: np.ndarray, seed: int = 0) -> tuple[np.ndarray, ...]:

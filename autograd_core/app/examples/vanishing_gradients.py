@@ -6,17 +6,19 @@ layers barely learn. ReLU passes a gradient of exactly 1 where it is active, and
 the signal's spread constant, so every layer gets a useful gradient. The opposite failure,
 exploding gradients (weights too large), is tamed by clipping the gradient norm.
 
-Run:  python examples/vanishing_gradients.py --out example-output
+Run:  autograd-core example vanishing_gradients --out example-output
+      (or: python -m autograd_core.app.examples.vanishing_gradients --out example-output)
 """
 
 from __future__ import annotations
 
 import numpy as np
-from _common import draw, parse_args, pyplot, save
 
 import nn
 import optim
 from autograd_core import Tensor
+
+from ._common import draw, parse_args, pyplot, save
 
 DEPTH, WIDTH = 8, 32
 

@@ -100,3 +100,21 @@ def test_a_missing_gradient_is_said_in_words_without_a_table():
     result = ag.check_gradients(lambda t: Tensor(t.data * 2.0, requires_grad=True), (x,))
     parsed = _parse(result._repr_html_())
     assert not parsed.tables and any("missing gradient" in p for p in parsed.paragraphs)
+
+
+def test_ipython_text_view_is_the_report_not_the_dataclass():
+    x = Tensor(np.random.default_rng(2).standard_normal(3), requires_grad=True)
+
+    class Printer:
+        def __init__(self):
+            self.out = ""
+
+        def text(self, t):
+            self.out += t
+
+    failed, passed = Printer(), Printer()
+    result = ag.check_gradients(_WrongCube.apply, (x,))
+    result._repr_pretty_(failed, False)
+    assert failed.out == result.message and "Mismatch(" not in failed.out
+    ag.check_gradients(lambda t: t.exp(), (x,))._repr_pretty_(passed, False)
+    assert passed.out.startswith("passed: largest abs err")

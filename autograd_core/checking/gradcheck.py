@@ -82,6 +82,11 @@ class GradcheckResult:
         """Jupyter's view: the report as HTML (tables of the failing elements), or a pass line."""
         return self.html or None
 
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        """IPython's text view: the report itself, not the dataclass with its arrays."""
+        printer.text(self.message or f"passed: largest abs err {self.max_abs_err:.2e}, "
+                                     f"largest rel err {self.max_rel_err:.2e}")
+
 
 # ---------------------------------------------------------------- inputs and outputs
 

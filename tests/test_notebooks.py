@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FOLDER = ROOT / "notebooks"
 NOTEBOOKS = sorted(FOLDER.glob("[0-9][0-9]_*.ipynb"))
 PICTURES = {"image/svg+xml", "image/png"}
+WIDGET = "application/vnd.jupyter.widget-view+json"
 MAX_KB, MAX_TOTAL_KB = 250, 1000  # stored with outputs, but no huge embedded images
 
 
@@ -71,6 +72,13 @@ def test_stored_with_outputs_and_pictures_and_no_errors(path):
             assert not re.search(r"(/home/|/tmp/|/work/|site-packages|Warning:)", text), text
 
 
+def test_fit_promises_its_progress_widget_somewhere():
+    tagged = [c for p in NOTEBOOKS for c in _code_cells(_load(p))
+              if "progress-widget" in c.get("metadata", {}).get("tags", [])]
+    assert tagged and all("nn.fit(" in _source(c) for c in tagged)
+    assert all(WIDGET in _mimes(c) for c in tagged)  # as stored, too
+
+
 def test_stored_notebooks_are_small():
     sizes = {p.name: p.stat().st_size / 1024 for p in NOTEBOOKS}
     assert all(kb < MAX_KB for kb in sizes.values()), sizes
@@ -110,3 +118,8 @@ def test_executes_from_scratch_with_its_pictures(path, monkeypatch, tmp_path):
     for cell in nb.cells:
         if cell.cell_type == "code" and _promises_picture(cell):
             assert _mimes(cell) & PICTURES, f"{path.name}: no picture from\n{cell.source}"
+        if "progress-widget" in cell.get("metadata", {}).get("tags", []) and \
+                importlib.util.find_spec("ipywidgets") is not None:
+            # fit's bar is tqdm.auto's widget in a kernel, not text printed to stderr
+            assert WIDGET in _mimes(cell), f"{path.name}: no progress widget from\n{cell.source}"
+            assert not [o for o in cell.outputs if o.get("name") == "stderr"], cell.outputs

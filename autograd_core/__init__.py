@@ -9,6 +9,7 @@ engine -> functions -> tensor, value -> checking, viz -> app (the README's "Arch
 This file is the public face: every name users need, from the layers' own faces.
 """
 
+from ._threads import get_num_threads, set_num_threads
 from .checking import *  # noqa: F401,F403
 from .engine import (
     AnomalyError,

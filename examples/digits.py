@@ -16,6 +16,7 @@ import time
 import numpy as np
 from _common import parse_args, pyplot, save
 
+import autograd_core
 import nn
 import optim
 from autograd_core import Tensor, no_grad
@@ -56,6 +57,10 @@ def test_accuracy(model: nn.Module, x: np.ndarray, y: np.ndarray) -> float:
 def main() -> None:
     """Train without and with Dropout, print the accuracies and plot the curves."""
     args = parse_args(__doc__.splitlines()[0], "example-output/digits")
+    try:  # small matrices: BLAS threads would mostly wait on each other (see the README)
+        autograd_core.set_num_threads(1)
+    except ImportError:
+        pass
     try:
         x, y = nn.load_digits()
     except ImportError as e:

@@ -9,7 +9,6 @@ engine -> functions -> tensor, value -> checking, viz -> app (the README's "Arch
 This file is the public face: every name users need, from the layers' own faces.
 """
 
-from ._threads import get_num_threads, set_num_threads
 from .checking import *  # noqa: F401,F403
 from .engine import (
     AnomalyError,
@@ -25,7 +24,7 @@ from .engine import (
     set_grad_enabled,
 )
 from .tensor import *  # noqa: F401,F403
-from .tensor import Tensor
+from .tensor import Tensor, get_num_threads, set_num_threads
 from .value import Value
 from .viz import *  # noqa: F401,F403
 

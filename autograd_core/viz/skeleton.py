@@ -2,12 +2,14 @@
 
 `backward()` frees a Tensor graph as it goes (that is what keeps training memory flat). Just
 before it lets go of an op, the engine hands it to a `Skeleton` (registered here, at import of
-the drawing code): op names and edges, each node's name, shape and dtype, and the summaries the
-drawing shows (data min/mean/max, gradient norm, dead units), never an array. Parameters and
-other leaves that require grad are held by weak reference: their data and `.grad` are read when
-drawing, if they are still alive; inputs that need no gradient are summarized at once. Only the
-1,000 ops nearest the output are kept (`engine.set_skeleton_maker`), which bounds the cost on very
-deep graphs (a drawing shows 1000 nodes by default anyway).
+the drawing code): op names and edges, each node's name, shape and dtype, the gradient's norm
+and share of zeros, the numbers of results with at most SMALL entries, and the dead units of
+ReLU outputs; never an array. Min/mean/max of larger results are not kept: computing them for
+every op of every training step would cost more than the backward pass itself on small
+networks. Leaves (parameters, inputs) are held by weak reference: their data and `.grad` are
+read when drawing, if they are still alive. Only the 1,000 ops nearest the output are kept
+(`engine.set_skeleton_maker`), which bounds the cost on very deep graphs (a drawing shows 1000
+nodes by default anyway).
 """
 
 from __future__ import annotations
@@ -76,7 +78,7 @@ class Skeleton:
 
     def __init__(self) -> None:
         self.raw: list[tuple[Any, ...]] = []
-        self.leaves: dict[int, Any] = {}  # key -> weak ref (or the leaf's summary)
+        self.leaves: dict[int, Any] = {}  # key -> (weak ref, name, shape, dtype, requires_grad)
         self._nodes: dict[int, Ghost] | None = None
 
     def __call__(self, fn: Any, node: Any, gouts: tuple[Any, ...], inputs: Any) -> None:

@@ -82,7 +82,9 @@ class Skeleton:
         self._nodes: dict[int, Ghost] | None = None
 
     def __call__(self, fn: Any, node: Any, gouts: tuple[Any, ...], inputs: Any) -> None:
-        # Called for every op backward frees (the first 1,000 of a pass): keep it lean.
+        # Called for every op backward frees (the first 1,000 of a pass), in the engine's hottest
+        # loop: only attribute reads, one tuple, and for arrays above SMALL entries two numpy
+        # reductions (cheap beside the op's own O(n) work). benchmarks/skeleton_cost.py measures it.
         try:
             leaves = self.leaves
             ins: list[Any] = []
@@ -91,25 +93,25 @@ class Skeleton:
                     k = id(x)
                     ins.append(k)
                     if x._fn is None and k not in leaves:
-                        leaves[k] = (_weakref(x), x.name, x._data.shape,  # type: ignore
-                                     x._data.dtype, x.requires_grad)  # type: ignore
+                        d = x._data  # type: ignore[attr-defined]
+                        leaves[k] = (_weakref(x), x.name, d.shape, d.dtype, x.requires_grad)
                 else:
                     ins.append((x,))  # a constant argument (an axis, a power...)
             g = gouts[0] if len(gouts) == 1 else gouts[node._out_index]
+            if type(g) is not np.ndarray and g is not None:
+                g = np.asarray(g._data if isinstance(g, Node) else g)  # type: ignore[attr-defined]
             if g is not None:
-                a = g if type(g) is np.ndarray else np.asarray(
-                    g._data if isinstance(g, Node) else g)  # type: ignore[attr-defined]
-                if a.size <= SMALL:
-                    g = (a.shape, a.tolist())
-                else:
-                    f = a.reshape(-1)
-                    g = (a.shape, np.dot(f, f), f.size - np.count_nonzero(f))
+                if g.size <= SMALL:
+                    g = (g.shape, g.tolist())
+                else:  # vdot flattens without a copy; the norm's square root waits for drawing
+                    g = (g.shape, np.vdot(g, g), g.size - np.count_nonzero(g))
             data = node._data  # type: ignore[attr-defined]
+            cls = type(fn)
             # the op's class and id, never the op itself: it points back here (a cycle) and a
             # custom op may keep arrays of its own on ctx
-            self.raw.append((type(fn), id(fn), id(node), node.name, data.shape, data.dtype,
+            self.raw.append((cls, id(fn), id(node), node.name, data.shape, data.dtype,
                              data.tolist() if data.size <= SMALL else None, g,
-                             dead_units(data) if type(fn).__name__ == "Relu" else None, ins))
+                             dead_units(data) if cls.__name__ == "Relu" else None, ins))
         except Exception:  # noqa: BLE001 - a drawing aid must never break a backward pass
             pass
 

@@ -25,7 +25,8 @@ test: $(STAMP)
 # The fresh-machine world: the drawing, demo and example tests again with Graphviz's `dot`
 # hidden from PATH; they must still produce SVG (with the in-process renderer of the viz extra).
 NO_DOT_TESTS := tests/test_viz.py tests/test_viz_modules.py tests/test_viz_render.py \
-	tests/test_viz_skeleton.py tests/test_demo.py tests/test_examples.py tests/test_readme.py
+	tests/test_viz_skeleton.py tests/test_demo.py tests/test_examples.py tests/test_readme.py \
+	tests/test_viz_animation_player.py tests/test_notebooks.py
 test-no-dot: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --hide-dot $(wildcard $(NO_DOT_TESTS))
 

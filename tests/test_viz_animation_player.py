@@ -11,7 +11,7 @@ import subprocess
 
 import pytest
 
-from autograd_core.viz.player import BackpropAnimation
+from autograd_core.viz.animation import BackpropAnimation
 
 
 def _svg(k: int) -> str:
@@ -98,3 +98,22 @@ def test_the_browser_side_unpacking_reads_the_payload():
         pytest.skip(f"this node lacks a web API the browser has: {r.stderr.strip()[-200:]}")
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout) == CAPTIONS
+
+
+def test_a_graph_becomes_a_player_with_one_frame_per_step_and_the_same_page(tmp_path):
+    import autograd_core as ag
+    from autograd_core import Value
+
+    if ag.renderer() is None:
+        pytest.skip("no renderer: neither Graphviz's dot nor the in-process one")
+    x, w = Value(2.0, label="x"), Value(-3.0, label="w")
+    o = (x * w).tanh()
+    o.label = "o"
+    o.backward()
+    anim = ag.backprop_animation(o)
+    assert isinstance(anim, ag.BackpropAnimation)
+    assert len(anim) == len(ag.backprop_frames(o)) == 5  # o, x*w, x, w, then all known
+    assert anim.captions[-1].startswith("done: all") and "o" in anim.captions[0]
+    assert len(_payload(anim._repr_html_())) == len(anim)
+    page = ag.render_backprop_animation(o, tmp_path / "steps.html").read_text()
+    assert page.count("<svg") == len(anim)

@@ -265,8 +265,8 @@ def backprop_animation(root: Node, **options: Any) -> BackpropAnimation:
 
     In Jupyter it plays inline: its frames and controls are in the output itself, with no
     server; `.save(path)` writes the same player as a web page. The graph is laid out once:
-    nodes keep their place in every frame, only labels and colours change. SVG comes from `dot` when installed, else from the in-process renderer. Options as
-    `backprop_frames`.
+    nodes keep their place in every frame, only labels and colours change. SVG comes from `dot`
+    when installed, else from the in-process renderer. Options as `backprop_frames`.
     """
     if renderer() is None:
         raise GraphvizNotFoundError(missing_message())

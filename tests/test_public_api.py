@@ -30,8 +30,11 @@ PUBLIC_NAMES = {
     "sin", "softmax", "split", "sqrt", "squeeze", "stack", "std", "sum", "swapaxes", "tanh",
     "tensor", "to_dot", "trace_modules", "transpose", "unsqueeze", "var", "where", "zeros",
     "zeros_like",
-    # Added with PyTorch's everyday surface (issue 14): creation, random streams, devices and
-    # dtypes, and the functions PyTorch names differently from numpy.
+    # added later, each with the issue that added it
+    "renderer", "set_num_threads", "get_num_threads",  # issue 15: drawing without dot; BLAS threads
+    "backprop_animation", "BackpropAnimation",  # issue 16: the animation inline in Jupyter
+    # issue 14: PyTorch's everyday surface (creation, random streams, devices and dtypes, and
+    # the functions PyTorch names differently from numpy)
     "Generator", "all", "allclose", "amax", "amin", "any", "as_tensor", "bool_", "cat",
     "chunk", "device", "empty", "empty_like", "float16", "float32", "float64", "from_numpy",
     "initial_seed", "int16", "int32", "int64", "int8", "log10", "manual_seed", "mm",

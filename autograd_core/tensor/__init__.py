@@ -96,6 +96,7 @@ from .ops import (
 )
 from .random import Generator, initial_seed, manual_seed, numpy_rng, seed
 from .tensor import Tensor
+from .threads import get_num_threads, set_num_threads  # re-exported by the package face
 
 __all__ = [
     "Tensor", "set_default_dtype", "get_default_dtype", "tensor", "zeros", "ones", "full",

@@ -9,11 +9,13 @@ files under the `autograd_core.` name alone, and a warning gives both paths.
 
 from __future__ import annotations
 
+import importlib.abc
 import importlib.util
 import sys
 import warnings
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent  # where autograd_core/, nn/ and optim/ sit
 
@@ -58,7 +60,8 @@ def shadow_message(name: str) -> str | None:
 
 
 def register(alias: str, module: ModuleType) -> None:
-    """Make `module` and every submodule loaded so far importable under the `alias` name too."""
+    """Make `module` and its submodules importable under the `alias` name too: those loaded so
+    far at once, any other on first import (the finder below), always as the same objects."""
     if not getattr(module, "__autograd_core__", False):
         raise ImportError(
             f"{module.__name__} at {getattr(module, '__file__', '?')} is not autograd_core's "
@@ -69,6 +72,51 @@ def register(alias: str, module: ModuleType) -> None:
         if key.startswith(prefix):
             sys.modules.setdefault(alias + key[len(module.__name__):], sub)
     sys.modules[alias] = module
+    _ALIASES[alias] = module.__name__
+    if not any(isinstance(f, _AliasFinder) for f in sys.meta_path):
+        sys.meta_path.insert(0, _AliasFinder())
+
+
+_ALIASES: dict[str, str] = {}  # "autograd_core.nn" -> "nn"
+
+
+class _AliasFinder(importlib.abc.MetaPathFinder):
+    """`autograd_core.nn.X` for a submodule `nn.X` that no one has imported yet (a lazy one):
+    load it under its own name, and hand that same module object to the alias."""
+
+    def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> Any:
+        for alias, real_root in _ALIASES.items():
+            if fullname.startswith(alias + "."):
+                real = real_root + fullname[len(alias):]
+                spec = importlib.util.find_spec(real)  # imports parents only: loaded already
+                if spec is None:
+                    return None
+                return importlib.util.spec_from_loader(fullname, _AliasLoader(real, spec))
+        return None
+
+
+class _AliasLoader(importlib.abc.Loader):
+    """Gives the module of the real name (loading it first if needed) instead of a copy."""
+
+    def __init__(self, real: str, spec: Any) -> None:
+        self.real, self.spec = real, spec
+
+    def create_module(self, spec: Any) -> ModuleType:
+        module = sys.modules.get(self.real)
+        if module is None:
+            module = importlib.util.module_from_spec(self.spec)
+            sys.modules[self.real] = module
+            try:
+                self.spec.loader.exec_module(module)
+            except BaseException:
+                del sys.modules[self.real]
+                raise
+            parent, _, child = self.real.rpartition(".")
+            setattr(sys.modules[parent], child, module)
+        return module
+
+    def exec_module(self, module: ModuleType) -> None:
+        module.__spec__ = self.spec  # the import system stamped the alias's spec on it
 
 
 def load_ours(name: str, alias: str) -> ModuleType:

@@ -30,15 +30,34 @@ def test_autograd_core_nn_and_optim_are_the_top_level_packages() -> None:
     assert nn.Linear is top_nn.layers.Linear  # one class, so isinstance checks agree
 
 
-def test_every_file_of_nn_and_optim_is_reachable_under_both_names() -> None:
+def test_every_file_of_nn_and_optim_is_one_module_under_both_names() -> None:
+    import importlib
+
     from autograd_core import nn, optim  # noqa: F401 - registers the aliases
 
     for pkg in ("nn", "optim"):
-        for path in (ROOT / pkg).rglob("*.py"):
+        for path in sorted((ROOT / pkg).rglob("*.py")):
             parts = path.relative_to(ROOT).with_suffix("").parts
             name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
-            assert name in sys.modules, f"{name} is not imported by `import {pkg}`"
+            # A module nn imports lazily too (first through the alias, then by its own name).
+            via_alias = importlib.import_module(f"autograd_core.{name}")
+            assert via_alias is importlib.import_module(name), name
             assert sys.modules[f"autograd_core.{name}"] is sys.modules[name], name
+            assert via_alias.__spec__.name == name  # reload() and pickling see the real name
+
+
+def test_a_lazily_imported_submodule_reached_first_through_the_alias() -> None:
+    lazy = [p.stem for p in (ROOT / "nn").glob("_*.py") if p.stem not in ("__init__",)]
+    code = ("import sys\nfrom autograd_core import nn\n"
+            f"names = [n for n in {lazy!r} if 'nn.' + n not in sys.modules]\n"
+            "import importlib\n"
+            "for n in names:\n"
+            "    a = importlib.import_module('autograd_core.nn.' + n)\n"
+            "    assert a is importlib.import_module('nn.' + n), n\n"
+            "print('checked', len(names))\n")
+    r = _run(code, ROOT)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("checked")
 
 
 def _run(code: str, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 BVENV  := .venv-bench
 BSTAMP := $(BVENV)/.installed-stamp
 
-.PHONY: demo test test-fast bench lint typecheck clean
+.PHONY: demo test test-fast fuzz bench lint typecheck clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,12 @@ test: $(STAMP)
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -x -q tests
+
+# The differential check against PyTorch (tests/differential/): N random cases from SEED.
+N    ?= 1000
+SEED ?= 0
+fuzz: $(STAMP)
+	$(BIN)/python -m tests.differential.fuzz --n $(N) --seed $(SEED)
 
 lint: $(STAMP)
 	$(BIN)/ruff check autograd_core nn optim tests benchmarks examples

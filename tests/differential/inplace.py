@@ -1,0 +1,112 @@
+"""Drawing functions for in-place ops: add_, sub_, mul_, div_, zero_, fill_, copy_, clamp_ and
+`t[index] = value`.
+
+Each step makes a fresh tensor (a clone of a node, `node * 1.0`, or a constant buffer that does
+not require grad) and writes into it 1-3 times, so no earlier op has read the tensor being
+written: the rules where the two libraries part on purpose (README, "In-place ops") never
+come into play, while a write into a constant buffer of a value that requires grad does.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from . import differences, indexing
+from .program import Step, fixed, lit, same
+
+if TYPE_CHECKING:
+    from .generate import Gen
+
+
+def _reducible(src: tuple[int, ...], dst: tuple[int, ...]) -> bool:
+    """True when shape `src` broadcasts to `dst`."""
+    try:
+        return np.broadcast_shapes(src, dst) == dst
+    except ValueError:
+        return False
+
+
+def _value(g: Gen, shape: tuple[int, ...], away_from_zero: bool = False
+           ) -> tuple[str, str, tuple[str, ...]] | None:
+    """An operand that broadcasts to `shape`: a number, or a node (source for ours, torch)."""
+    if g.rng.random() < 0.35:
+        c = repr(float(g.rng.choice([2.0, -0.5, 1.5, 0.25])))
+        return c, c, ()
+    s = g.partner_shape(shape)
+    if not _reducible(s, shape):
+        s = shape
+    v = g.operand(s)
+    vals = g.meta(v).value
+    if away_from_zero and vals.size and np.abs(vals).min() < 0.2:
+        return None
+    return v, v, (v,)
+
+
+def draw_inplace(g: Gen) -> Step | None:
+    """A fresh tensor written in place 1-3 times."""
+    out = g.new_name()
+    src = g.pick() if g.rng.random() < 0.75 else None
+    if src is None:
+        shape = g.shape()
+        v = g.values(shape)
+        ours = [f"{out} = T({lit(v)})"]
+        theirs = [f"{out} = torch.tensor({lit(v)})"]
+        deps: tuple[str, ...] = ()
+        rule = fixed("DT")
+    else:
+        shape = g.meta(src).shape
+        make = f"{src}.clone()" if g.rng.random() < 0.6 else f"{src} * 1.0"
+        ours, theirs, deps, rule = [f"{out} = {make}"], [f"{out} = {make}"], (src,), same(src)
+    for _ in range(int(g.rng.integers(1, 4))):
+        op = str(g.rng.choice(["add_", "sub_", "mul_", "div_", "zero_", "fill_", "copy_",
+                               "clamp_", "setitem", "setitem", "self"]))
+        drawn = _write(g, op, out, shape)
+        if drawn is None:
+            continue
+        o, t, d = drawn
+        ours.append(o)
+        theirs.append(t)
+        deps += d
+    if len(ours) == 1:
+        return None
+    return Step(out, "\n".join(ours), "\n".join(theirs), tuple(dict.fromkeys(deps)), rule,
+                frozenset({"inplace"}))
+
+
+def _write(g: Gen, op: str, out: str, shape: tuple[int, ...]
+           ) -> tuple[str, str, tuple[str, ...]] | None:
+    if op in ("add_", "sub_", "mul_", "div_", "copy_"):
+        v = _value(g, shape, away_from_zero=op == "div_")
+        if v is None or (op == "copy_" and v[2] == ()):
+            return None
+        alpha = ", alpha=0.5" if op in ("add_", "sub_") and g.rng.random() < 0.3 else ""
+        return f"{out}.{op}({v[0]}{alpha})", f"{out}.{op}({v[1]}{alpha})", v[2]
+    if op == "self":
+        which = str(g.rng.choice(["add_", "mul_", "sub_"]))
+        return f"{out}.{which}({out})", f"{out}.{which}({out})", ()
+    if op == "zero_":
+        return f"{out}.zero_()", f"{out}.zero_()", ()
+    if op == "fill_":
+        c = repr(float(g.rng.choice([0.5, -1.0, 3.0])))
+        return f"{out}.fill_({c})", f"{out}.fill_({c})", ()
+    if op == "clamp_":
+        lo, hi = sorted(float(x) for x in g.rng.normal(size=2).round(2))
+        return f"{out}.clamp_({lo!r}, {hi!r})", f"{out}.clamp_({lo!r}, {hi!r})", ()
+    # t[index] = value
+    index = indexing.draw(g.rng, shape)
+    if not indexing.torch_agrees(shape, index):
+        return None  # differences.INDEXING
+    picked = np.zeros(shape)[indexing.raw(index)].shape
+    v = _value(g, picked)
+    if v is None:
+        return None
+    ours = f"{out}[{indexing.render(index, 'ours')}] = {v[0]}"
+    if v[2] and indexing.has_repeats(shape, index):
+        # Only the last write of an element counts (differences.SETITEM_REPEATED).
+        return ours, differences.setitem_torch(shape, indexing.raw(index), out, v[1]), v[2]
+    return ours, f"{out}[{indexing.render(index, 'torch')}] = {v[1]}", v[2]
+
+
+CATALOGUE = {"inplace": (draw_inplace, 2.5)}

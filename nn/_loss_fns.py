@@ -92,6 +92,11 @@ def binary_cross_entropy(input: Any, target: Any, weight: Any = None,
         raise ValueError(f"binary_cross_entropy: input must hold probabilities in [0, 1], got "
                          f"values in [{np.nanmin(d):.4g}, {np.nanmax(d):.4g}]; for logits use "
                          "binary_cross_entropy_with_logits")
+    t = y.data
+    if not np.all((t >= 0) & (t <= 1)):  # NaN fails too, as in PyTorch
+        bad = t[~((t >= 0) & (t <= 1))].flat[0]
+        raise ValueError(f"binary_cross_entropy: targets must be in [0, 1] (labels or "
+                         f"probabilities), got {bad:.4g}")
     loss = _BinaryCrossEntropy.apply(p, y)
     return _reduce(_weighted(loss, weight), reduction, "binary_cross_entropy")
 
@@ -184,25 +189,26 @@ def _nll_rows(logp: Tensor, target: Any, weight: Any, ignore_index: int, reducti
     keep = tf != ignore_index
     safe = np.where(keep, tf, 0)
     rows = np.arange(tf.shape[0])
-    picked = flat[rows, safe]  # integer-array indexing: one entry per row
+    w = None
+    wt = np.ones(tf.shape, dtype=flat.dtype)
     if weight is not None:
         w = as_tensor(weight, flat, "class weight")
         if w.shape != (n_classes,):
             raise ValueError(f"{op}: weight must have shape ({n_classes},), got {w.shape}")
-        wt = w.data[safe] * keep
-    else:
-        w, wt = None, keep.astype(flat.dtype)
-    wt_t = Tensor._wrap(np.asarray(wt, dtype=flat.dtype))
-    loss = -picked * wt_t
+        wt = w.data[safe].astype(flat.dtype, copy=False)
+    # Ignored rows are masked out with `where`, not multiplied by 0: they give 0 and get no
+    # gradient at all (PyTorch), even when every row is ignored and the mean is 0/0 = NaN.
+    loss = where(keep, -flat[rows, safe] * Tensor._wrap(wt), 0.0)
     if smoothing:
         per_class = -flat if w is None else -(flat * w)
-        smooth = per_class.sum(axis=1) * Tensor._wrap(keep.astype(flat.dtype))
+        smooth = where(keep, per_class.sum(axis=1), 0.0)
     if reduction == "mean":
-        denom = float(wt.sum())
-        total = loss.sum() / denom
+        denom = float(wt[keep].sum())
+        total = _divide(loss.sum(), denom)
         if smoothing:
             sden = denom if w is not None else float(keep.sum())
-            total = (1.0 - smoothing) * total + smooth.sum() * (smoothing / n_classes / sden)
+            total = (1.0 - smoothing) * total + \
+                _divide(smooth.sum(), sden) * (smoothing / n_classes)
         return total
     if smoothing:
         loss = (1.0 - smoothing) * loss + smooth * (smoothing / n_classes)
@@ -211,6 +217,12 @@ def _nll_rows(logp: Tensor, target: Any, weight: Any, ignore_index: int, reducti
     if reduction == "none":
         return loss.reshape(out_shape)
     raise ValueError(f"{op}: reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
+
+
+def _divide(total: Tensor, denom: float) -> Tensor:
+    """total / denom; NaN when denom is 0 (PyTorch's mean over no weight), without a
+    ZeroDivisionError or numpy's warning, and with a NaN gradient only where rows count."""
+    return total / denom if denom else total * math.nan
 
 
 def nll_loss(input: Any, target: Any, weight: Any = None, ignore_index: int = -100,

@@ -103,8 +103,12 @@ def generate(seed: int) -> Script:
     rng = np.random.default_rng(seed)
     name = str(rng.choice(["SGD", "Adam", "AdamW", "RMSprop", "Adagrad"]))
     hp = _hyper(rng, name)
+    # A group may override any hyperparameter but these: nesterov's conditions are checked
+    # only in the constructor, and Adagrad refuses a per-group initial_accumulator_value
+    # (PyTorch ignores one).
     override = {k: v for k, v in _hyper(rng, name).items() if rng.random() < 0.5
-                and k != "nesterov" and not (name == "SGD" and k == "dampening")}
+                and k not in ("nesterov", "initial_accumulator_value")
+                and not (name == "SGD" and k == "dampening")}
     shapes = [tuple(int(s) for s in rng.integers(1, 4, size=int(rng.integers(0, 3))))
               for _ in range(2)]
     leaves = [lit(rng.standard_normal(s)) for s in shapes]

@@ -115,8 +115,20 @@ class Gen:
         found = self.pick(lambda m: m.shape == shape) if self.rng.random() < 0.6 else None
         if found is not None and (grad_ok or not self.nodes[found].grad):
             return found
+        if self.rng.random() < 0.06:
+            return self.int_leaf(shape)
         grad = grad_ok and self.rng.random() < 0.6
         return self.leaf(shape, grad=grad, follow=grad or self.rng.random() < 0.7)
+
+    def int_leaf(self, shape: tuple[int, ...]) -> str:
+        """An int64 constant (small whole numbers): promotion with floats is numpy's rule."""
+        v = self.rng.integers(-3, 4, size=shape)
+        name = self.new_name()
+        text = f"np.array({v.tolist()!r}, dtype=np.int64)"
+        step = Step(name, f"{name} = T({text})", f"{name} = torch.tensor({text})", (),
+                    fixed(np.int64), frozenset({"const"}))
+        self.add(step, leaf=True)
+        return name
 
     def new_name(self) -> str:
         """A fresh node name (never reused, even for a step that is then dropped)."""

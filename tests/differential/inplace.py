@@ -61,7 +61,7 @@ def draw_inplace(g: Gen) -> Step | None:
         ours, theirs, deps, rule = [f"{out} = {make}"], [f"{out} = {make}"], (src,), same(src)
     for _ in range(int(g.rng.integers(1, 4))):
         op = str(g.rng.choice(["add_", "sub_", "mul_", "div_", "zero_", "fill_", "copy_",
-                               "clamp_", "setitem", "setitem", "self"]))
+                               "clamp_", "setitem", "setitem", "self", "view"]))
         drawn = _write(g, op, out, shape)
         if drawn is None:
             continue
@@ -86,6 +86,8 @@ def _write(g: Gen, op: str, out: str, shape: tuple[int, ...]
     if op == "self":
         which = str(g.rng.choice(["add_", "mul_", "sub_"]))
         return f"{out}.{which}({out})", f"{out}.{which}({out})", ()
+    if op == "view":
+        return _write_view(g, out, shape)
     if op == "zero_":
         return f"{out}.zero_()", f"{out}.zero_()", ()
     if op == "fill_":
@@ -107,6 +109,25 @@ def _write(g: Gen, op: str, out: str, shape: tuple[int, ...]
         # Only the last write of an element counts (differences.SETITEM_REPEATED).
         return ours, differences.setitem_torch(shape, indexing.raw(index), out, v[1]), v[2]
     return ours, f"{out}[{indexing.render(index, 'torch')}] = {v[1]}", v[2]
+
+
+def _write_view(g: Gen, out: str, shape: tuple[int, ...]
+                ) -> tuple[str, str, tuple[str, ...]] | None:
+    """An in-place op on a view (basic indexing, .T) of the fresh tensor: the write must reach
+    the tensor itself, as in numpy and PyTorch."""
+    r = g.rng.random()
+    rev = tuple(range(len(shape)))[::-1]
+    if r < 0.5 and shape:
+        k = int(g.rng.integers(0, shape[0] + 1))
+        view = tview = f"{out}[{k}:]"
+        vshape = (shape[0] - k,) + shape[1:]
+    else:  # (not reshape: whether it gives a view depends on the memory layout)
+        view, tview, vshape = f"{out}.T", f"{out}.permute({rev!r})", shape[::-1]
+    v = _value(g, vshape)
+    if v is None:
+        return None
+    op = str(g.rng.choice(["add_", "mul_", "sub_"]))
+    return f"{view}.{op}({v[0]})", f"{tview}.{op}({v[1]})", v[2]
 
 
 CATALOGUE = {"inplace": (draw_inplace, 2.5)}

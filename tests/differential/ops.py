@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .program import Step, bool_lit, fixed, promote, same
+from .program import Step, bool_lit, fixed, lit, promote, same
 
 if TYPE_CHECKING:
     from .generate import Gen
@@ -193,6 +193,22 @@ def binary(name: str) -> Draw:
     return draw
 
 
+def draw_pow_zeros(g: Gen) -> Step | None:
+    """a ** b with whole-number exponents 0..3 and bases that may be 0 (0 ** 0 included)."""
+    a = g.pick()
+    if a is None:
+        return None
+    shape = g.partner_shape(g.meta(a).shape)
+    b = g.new_name()
+    v = g.rng.integers(0, 4, size=shape).astype(np.float64)
+    grad = bool(g.rng.random() < 0.5)
+    flag = ", requires_grad=True" if grad else ""
+    g.add(Step(b, f"{b} = T({lit(v)}{flag})", f"{b} = torch.tensor({lit(v)}{flag})", (),
+               fixed("DT"), frozenset({"leaf" if grad else "const"})), leaf=True)
+    out = g.new_name()
+    return Step(out, f"{out} = {a} ** {b}", f"{out} = {a} ** {b}", (a, b), promote(a, b))
+
+
 def draw_compare(g: Gen) -> Step | None:
     """A comparison: a boolean node (no gradient), used by `where` and masks."""
     a = g.pick()
@@ -292,6 +308,7 @@ def _catalogue() -> dict[str, tuple[Draw, float]]:
     cat.update({n: (binary(n), 2.0) for n in BINARY})
     cat.update({
         "clip": (draw_clip, 1.5), "pow_number": (draw_pow_number, 1.5),
+        "pow_zeros": (draw_pow_zeros, 0.7),
         "compare": (draw_compare, 0.7), "where": (draw_where, 1.0),
         "custom": (draw_custom, 1.0), "cast": (draw_cast, 0.5), "leaf": (draw_leaf, 0.5),
     })

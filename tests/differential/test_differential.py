@@ -41,17 +41,14 @@ def test_every_difference_is_in_the_readme() -> None:
 def test_the_harness_catches_a_wrong_derivative(monkeypatch: pytest.MonkeyPatch) -> None:
     from autograd_core import functions
 
+    # Programs that use sin and agree with PyTorch...
+    agree = [p for p in map(generate, range(300)) if any("sin(" in s.ours for s in p.steps)
+             and p.loss and not compare.check(p, float32=False)][:20]
+    # ...and one of them disagrees once sin's derivative is wrong (sin instead of cos).
     monkeypatch.setattr(functions.Sin, "backward", lambda ctx, g: (g * ctx.inputs[0].sin(),))
-    found = None
-    for seed in range(400):
-        prog = generate(seed)
-        if any("sin(" in s.ours for s in prog.steps):
-            mismatches = compare.check(prog, float32=False)
-            if mismatches:
-                found = (prog, mismatches[0])
-                break
-    assert found is not None, "a wrong sin derivative went unnoticed"
-    prog, m = found
+    found = [(p, ms) for p in agree for ms in [compare.check(p, float32=False)] if ms]
+    assert found, "a wrong derivative of sin went unnoticed"
+    prog, (m, *_) = found[0]
     assert m.stage in ("grad", "backward")
     small = fuzz.shrink(prog, m)
     assert len(small.steps) <= len(prog.steps)

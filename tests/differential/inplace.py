@@ -28,8 +28,8 @@ def _reducible(src: tuple[int, ...], dst: tuple[int, ...]) -> bool:
         return False
 
 
-def _value(g: Gen, shape: tuple[int, ...], away_from_zero: bool = False
-           ) -> tuple[str, str, tuple[str, ...]] | None:
+def _value(g: Gen, shape: tuple[int, ...], away_from_zero: bool = False,
+           grad_ok: bool = True) -> tuple[str, str, tuple[str, ...]] | None:
     """An operand that broadcasts to `shape`: a number, or a node (source for ours, torch)."""
     if g.rng.random() < 0.35:
         c = repr(float(g.rng.choice([2.0, -0.5, 1.5, 0.25])))
@@ -37,7 +37,9 @@ def _value(g: Gen, shape: tuple[int, ...], away_from_zero: bool = False
     s = g.partner_shape(shape)
     if not _reducible(s, shape):
         s = shape
-    v = g.operand(s)
+    v = g.operand(s, grad_ok=grad_ok)
+    if g.meta(v).grad and not grad_ok:
+        return None
     vals = g.meta(v).value
     if away_from_zero and vals.size and np.abs(vals).min() < 0.2:
         return None
@@ -59,13 +61,15 @@ def draw_inplace(g: Gen) -> Step | None:
         shape = g.meta(src).shape
         make = f"{src}.clone()" if g.rng.random() < 0.6 else f"{src} * 1.0"
         ours, theirs, deps, rule = [f"{out} = {make}"], [f"{out} = {make}"], (src,), same(src)
+    grad = src is not None and g.meta(src).grad
     for _ in range(int(g.rng.integers(1, 4))):
         op = str(g.rng.choice(["add_", "sub_", "mul_", "div_", "zero_", "fill_", "copy_",
                                "clamp_", "setitem", "setitem", "self", "view"]))
-        drawn = _write(g, op, out, shape)
+        drawn = _write(g, op, out, shape, grad)
         if drawn is None:
             continue
         o, t, d = drawn
+        grad = grad or any(g.meta(n).grad for n in d)  # a written value that requires grad
         ours.append(o)
         theirs.append(t)
         deps += d
@@ -75,7 +79,7 @@ def draw_inplace(g: Gen) -> Step | None:
                 frozenset({"inplace"}))
 
 
-def _write(g: Gen, op: str, out: str, shape: tuple[int, ...]
+def _write(g: Gen, op: str, out: str, shape: tuple[int, ...], grad: bool
            ) -> tuple[str, str, tuple[str, ...]] | None:
     if op in ("add_", "sub_", "mul_", "div_", "copy_"):
         v = _value(g, shape, away_from_zero=op == "div_")
@@ -87,7 +91,9 @@ def _write(g: Gen, op: str, out: str, shape: tuple[int, ...]
         which = str(g.rng.choice(["add_", "mul_", "sub_"]))
         return f"{out}.{which}({out})", f"{out}.{which}({out})", ()
     if op == "view":
-        return _write_view(g, out, shape)
+        # A write through a view reaches the tensor it views; a recorded tensor refuses it
+        # (README, "In-place ops"), so only constant buffers and constant values are drawn.
+        return None if grad else _write_view(g, out, shape)
     if op == "zero_":
         return f"{out}.zero_()", f"{out}.zero_()", ()
     if op == "fill_":
@@ -123,7 +129,7 @@ def _write_view(g: Gen, out: str, shape: tuple[int, ...]
         vshape = (shape[0] - k,) + shape[1:]
     else:  # (not reshape: whether it gives a view depends on the memory layout)
         view, tview, vshape = f"{out}.T", f"{out}.permute({rev!r})", shape[::-1]
-    v = _value(g, vshape)
+    v = _value(g, vshape, grad_ok=False)
     if v is None:
         return None
     op = str(g.rng.choice(["add_", "mul_", "sub_"]))

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from . import ops
-from .program import Meta, Program, Step, fixed, lit
+from .program import Meta, Program, Step, fixed, int_lit, lit
 from .runtime import prelude
 
 MAX_ABS = 1e5
@@ -124,7 +124,7 @@ class Gen:
         """An int64 constant (small whole numbers): promotion with floats is numpy's rule."""
         v = self.rng.integers(-3, 4, size=shape)
         name = self.new_name()
-        text = f"np.array({v.tolist()!r}, dtype=np.int64)"
+        text = int_lit(v, "ours")
         step = Step(name, f"{name} = T({text})", f"{name} = torch.tensor({text})", (),
                     fixed(np.int64), frozenset({"const"}))
         self.add(step, leaf=True)

@@ -110,8 +110,11 @@ def lit(a: np.ndarray, cast: str = "DT") -> str:
 
 
 def int_lit(a: np.ndarray, lib: str) -> str:
-    """An integer index array literal for `lib`."""
+    """An integer array literal for `lib` (numpy for ours, torch for PyTorch)."""
     a = np.asarray(a, dtype=np.int64)
+    if a.size == 0:  # [] would lose the shape
+        return f"np.zeros({a.shape}, dtype=np.int64)" if lib == "ours" else \
+            f"torch.zeros({a.shape}, dtype=torch.int64)"
     if lib == "ours":
         return f"np.array({a.tolist()!r}, dtype=np.int64)"
     return f"torch.tensor({a.tolist()!r}, dtype=torch.int64)"
@@ -120,6 +123,9 @@ def int_lit(a: np.ndarray, lib: str) -> str:
 def bool_lit(a: np.ndarray, lib: str) -> str:
     """A boolean mask literal for `lib`."""
     a = np.asarray(a, dtype=bool)
+    if a.size == 0:
+        return f"np.zeros({a.shape}, dtype=bool)" if lib == "ours" else \
+            f"torch.zeros({a.shape}, dtype=torch.bool)"
     if lib == "ours":
         return f"np.array({a.tolist()!r}, dtype=bool)"
     return f"torch.tensor({a.tolist()!r}, dtype=torch.bool)"

@@ -59,7 +59,13 @@ INPLACE_READERS = Difference(
     harness="in-place steps write only into a tensor made in the same step (inplace.py), so "
             "no op has read it before the write")
 
-ALL = [INDEXING, SETITEM_REPEATED, AXIS_0D, NUMPY_SPELLINGS, PROMOTION, TIES, INPLACE_READERS]
+UNDEFINED = Difference(
+    readme="- Where PyTorch's derivative is NaN (a point where it is undefined, such as the second",
+    harness="elements where PyTorch's result is NaN are not compared "
+            "(undefined_points_dropped below); everywhere else ours must match")
+
+ALL = [UNDEFINED, INDEXING, SETITEM_REPEATED, AXIS_0D, NUMPY_SPELLINGS, PROMOTION, TIES,
+       INPLACE_READERS]
 
 
 def setitem_torch(shape: tuple[int, ...], raw_index: Any, target: str, value: str) -> str:
@@ -76,3 +82,13 @@ def setitem_torch(shape: tuple[int, ...], raw_index: Any, target: str, value: st
     src = list(last.values())
     return (f"{target}[{where},] = torch.broadcast_to({value}, {tuple(ids.shape)!r})"
             f".reshape(-1)[torch.tensor({src!r}, dtype=torch.int64)]")
+
+
+def undefined_points_dropped(ours: np.ndarray, theirs: np.ndarray
+                             ) -> tuple[np.ndarray, np.ndarray]:
+    """Both arrays without the elements where PyTorch's result is NaN (UNDEFINED): there the
+    derivative does not exist, and ours may be NaN or its limit."""
+    if theirs.dtype.kind != "f" or ours.shape != theirs.shape:
+        return ours, theirs
+    keep = ~np.isnan(theirs)
+    return (ours, theirs) if keep.all() else (ours[keep], theirs[keep])

@@ -289,10 +289,15 @@ def draw_cast(g: Gen) -> Step | None:
         return None
     out = g.new_name()
     dt = str(g.rng.choice(["float32", "float64"]))
-    spelling = {"float32": ".float()", "float64": ".double()"}[dt] if g.rng.random() < 0.5 \
-        else f".astype('{dt}')"
-    return Step(out, f"{out} = {x}{spelling}", f"{out} = {x}.to(torch.{dt})", (x,),
-                fixed(np.dtype(dt)), frozenset({"cast"}))
+    # float()/double() are PyTorch's (the tensor itself when nothing changes); astype is
+    # numpy's (always a copy), which PyTorch spells .to(dtype, copy=True).
+    if g.rng.random() < 0.5:
+        ours = {"float32": ".float()", "float64": ".double()"}[dt]
+        theirs = ours
+    else:
+        ours, theirs = f".astype('{dt}')", f".to(torch.{dt}, copy=True)"
+    return Step(out, f"{out} = {x}{ours}", f"{out} = {x}{theirs}", (x,), fixed(np.dtype(dt)),
+                frozenset({"cast"}))
 
 
 def draw_leaf(g: Gen) -> Step | None:

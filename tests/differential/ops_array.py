@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from . import indexing
+from . import differences, indexing
 from .program import Step, fixed, promote, same
 
 if TYPE_CHECKING:
@@ -78,6 +78,8 @@ def reduce(name: str) -> Any:
             theirs = TORCH_REDUCE[name].format(x=x, d=_dims(axis, nd), k=k, ddof=ddof)
         out = g.new_name()
         rule = fixed(np.int64) if name in ("argmax", "argmin") else same(x)
+        if name == "std" and not differences.std_is_regular(m.value, axis, ddof):
+            return None  # differences.UNDEFINED: the derivative of std at zero variance
         return Step(out, f"{out} = {ours}", f"{out} = {theirs}", (x,), rule,
                     frozenset({"jump"}) if name in ("argmax", "argmin") else frozenset())
     return draw

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from . import ops
-from .program import Program, Step, int_lit, lit, promote, same
+from .program import Program, Step, int_lit, lit, near, near_tie, promote, same
 
 if TYPE_CHECKING:
     from .generate import Gen
@@ -60,6 +60,11 @@ def draw_activation(g: Gen) -> Step | None:
     name = str(g.rng.choice(sorted(ACTIVATIONS)))
     ours, theirs = ACTIVATIONS[name]
     opts = _options(g, len(g.meta(x).shape))
+    kinks = {"relu": [0.0], "leaky_relu": [0.0], "elu": [0.0], "selu": [0.0],
+             "hardtanh": [opts["lo"], opts["hi"]], "hard_sigmoid": [-3.0, 3.0],
+             "softplus": [opts["threshold"] / opts["beta"]]}.get(name, [])
+    if any(near(g.meta(x).value, k) for k in kinks):
+        return None  # within rounding of a kink (program.near)
     out = g.new_name()
     return Step(out, f"{out} = " + ours.format(x=x, **opts),
                 f"{out} = " + theirs.format(x=x, **opts), (x,), same(x), frozenset({"nn"}))
@@ -230,6 +235,9 @@ def draw_maxout(g: Gen) -> Step | None:
         return None
     n = g.meta(x).shape[-1]
     pieces = int(g.rng.choice([d for d in range(1, 5) if n % d == 0]))
+    v = g.meta(x).value
+    if v.size and near_tie(v.reshape(v.shape[:-1] + (n // pieces, pieces)), -1):
+        return None
     out = g.new_name()
     return Step(out, f"{out} = F.maxout({x}, {pieces})",
                 f"{out} = {x}.unflatten(-1, ({n // pieces}, {pieces})).max(-1).values", (x,),

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .program import Step, bool_lit, fixed, lit, promote, same
+from .program import Step, bool_lit, fixed, lit, near, promote, same
 
 if TYPE_CHECKING:
     from .generate import Gen
@@ -59,6 +59,9 @@ def unary(name: str) -> Draw:
         if x is None:
             return None
         m = g.meta(x)
+        if name in ("relu", "abs", "sign") and near(m.value) or \
+                name == "floor" and near(m.value, np.round(m.value)):
+            return None  # a value within rounding of the kink (generate.near)
         a = _axis(g, len(m.shape)) if "{a}" in ours else 0
         out = g.new_name()
         return Step(out, f"{out} = " + ours.format(x=x, a=a),
@@ -87,6 +90,8 @@ def draw_clip(g: Gen) -> Step | None:
         hi_s = "None" if lo_s != "None" and g.rng.random() < 0.3 else _num(hi)
         if lo_s == hi_s == "None":
             hi_s = _num(hi)
+        if any(b != "None" and near(m.value, float(b)) for b in (lo_s, hi_s)):
+            return None
         spelling = "{x}.clip({lo}, {hi})" if g.rng.random() < 0.5 else "ag.clip({x}, {lo}, {hi})"
         return Step(out, f"{out} = " + spelling.format(x=x, lo=lo_s, hi=hi_s),
                     f"{out} = torch.clamp({x}, {lo_s}, {hi_s})", (x,), same(x))
@@ -100,6 +105,8 @@ def draw_clip(g: Gen) -> Step | None:
         if np.broadcast_shapes(m.shape, lo_v.shape, hi_v.shape) != m.shape:
             return None
     except ValueError:
+        return None
+    if near(m.value, lo_v) or near(m.value, hi_v) or near(lo_v, hi_v):
         return None
     return Step(out, f"{out} = {x}.clip({lo_n}, {hi_n})",
                 f"{out} = torch.clamp({x}, {lo_n}, {hi_n})", (x, lo_n, hi_n),
@@ -186,6 +193,12 @@ def binary(name: str) -> Draw:
         b = g.operand(g.partner_shape(m.shape))
         if not ok(g.meta(b).value):
             return None
+        if name in ("maximum", "minimum"):
+            try:
+                if near(m.value, g.meta(b).value):
+                    return None
+            except ValueError:
+                return None
         if g.rng.random() < 0.5 and name not in ("div", "pow"):
             a, b = b, a
         return Step(out, f"{out} = " + ours.format(a=a, b=b),
@@ -218,9 +231,16 @@ def draw_compare(g: Gen) -> Step | None:
     out = g.new_name()
     if g.rng.random() < 0.5:
         c = _num(float(g.rng.choice([0.0, 0.5, -0.3])))
+        if near(g.meta(a).value, float(c)):
+            return None
         return Step(out, f"{out} = {a} {op} {c}", f"{out} = {a} {op} {c}", (a,),
                     fixed(np.bool_), frozenset({"jump"}))
     b = g.operand(g.partner_shape(g.meta(a).shape))
+    try:
+        if near(g.meta(a).value, g.meta(b).value):
+            return None
+    except ValueError:
+        return None
     return Step(out, f"{out} = {a} {op} {b}", f"{out} = {a} {op} {b}", (a, b),
                 fixed(np.bool_), frozenset({"jump"}))
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from . import differences, indexing
-from .program import Step, fixed, promote, same
+from .program import Step, fixed, near_tie, promote, same
 
 if TYPE_CHECKING:
     from .generate import Gen
@@ -80,6 +80,8 @@ def reduce(name: str) -> Any:
         rule = fixed(np.int64) if name in ("argmax", "argmin") else same(x)
         if name == "std" and not differences.std_is_regular(m.value, axis, ddof):
             return None  # differences.UNDEFINED: the derivative of std at zero variance
+        if name in ("max", "min", "argmax", "argmin") and near_tie(m.value, axis):
+            return None  # a tie decided by rounding (generate.near)
         return Step(out, f"{out} = {ours}", f"{out} = {theirs}", (x,), rule,
                     frozenset({"jump"}) if name in ("argmax", "argmin") else frozenset())
     return draw

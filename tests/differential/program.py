@@ -155,3 +155,33 @@ def fixed(dtype: Any) -> DtypeRule:
     """A node of a fixed dtype (booleans, indices, float64 constants)."""
     dt = np.dtype(dtype) if dtype != "DT" else None
     return (lambda d: d["DT"]) if dt is None else (lambda d: dt)
+
+
+# ---------------------------------------------------------------- kinks
+
+def near(values: Any, point: Any = 0.0) -> bool:
+    """True when some value lies within rounding of `point` without being exactly on it.
+
+    Both libraries take the same one-sided derivative at a kink (relu at 0, clip at a bound,
+    ties of max), but which side a value that should be exactly on the kink lands on depends on
+    the order of float operations; the generator draws no op at such a value."""
+    v = np.asarray(values, dtype=np.float64)
+    p = np.asarray(point, dtype=np.float64)
+    if v.size == 0:
+        return False
+    with np.errstate(all="ignore"):
+        d = np.abs(v - p)
+        tol = 1e-9 * (np.abs(v) + np.abs(p) + 1e-3)
+    return bool(np.any((d > 0) & (d <= tol)))
+
+
+def near_tie(values: np.ndarray, axis: Any) -> bool:
+    """True when some slice's largest or smallest value is nearly but not exactly tied."""
+    v = np.asarray(values, dtype=np.float64)
+    if v.size == 0 or v.ndim == 0:
+        return False
+    for ext in (np.max, np.min):
+        e = ext(v, axis=axis, keepdims=True) if v.size else v
+        if near(v, e):
+            return True
+    return False

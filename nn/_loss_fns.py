@@ -35,8 +35,18 @@ def _reduce(loss: Tensor, reduction: str, op: str) -> Tensor:
     raise ValueError(f"{op}: reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
 
 
-def _pair(input: Any, target: Any, op: str) -> tuple[Tensor, Tensor]:
+def _float_input(input: Any, op: str) -> Tensor:
+    """The loss's input as a Tensor; integer or boolean input is refused, as PyTorch does (an
+    int8 logit would wrap around in the arithmetic: a silently wrong loss)."""
     x = as_tensor(input, None, op)
+    if x.dtype.kind != "f":
+        raise TypeError(f"{op}: the input must be floating-point, got dtype {x.dtype}; "
+                        "convert it first, e.g. x.astype(np.float32)")
+    return x
+
+
+def _pair(input: Any, target: Any, op: str) -> tuple[Tensor, Tensor]:
+    x = _float_input(input, op)
     y = as_tensor(target, x if x.dtype.kind == "f" else None, op)
     if x.shape != y.shape:
         raise ValueError(f"{op}: input shape {x.shape} and target shape {y.shape} differ; "
@@ -232,7 +242,7 @@ def nll_loss(input: Any, target: Any, weight: Any = None, ignore_index: int = -1
     `input` is (N, C) or (N, C, d...); "mean" divides by the sum of the targets' weights
     (PyTorch).
     """
-    x = as_tensor(input, None, "nll_loss")
+    x = _float_input(input, "nll_loss")
     return _nll_rows(x, target, weight, ignore_index, reduction, "nll_loss")
 
 
@@ -249,7 +259,7 @@ def cross_entropy(input: Any, target: Any, weight: Any = None, ignore_index: int
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], got "
                          f"{label_smoothing}")
-    x = as_tensor(input, None, "cross_entropy")
+    x = _float_input(input, "cross_entropy")
     if x.ndim == 0:
         raise ValueError("cross_entropy: input must have a class axis, got a scalar")
     axis = 0 if x.ndim == 1 else 1

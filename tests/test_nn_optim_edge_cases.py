@@ -11,7 +11,7 @@ import pytest
 
 import nn
 import optim
-from autograd_core import Tensor
+from autograd_core import Tensor, grad
 from nn import functional as F
 
 RNG = np.random.default_rng(13)
@@ -256,3 +256,32 @@ def test_load_state_dict_checks_integer_buffers(value: np.ndarray, ok: bool) -> 
     else:
         with pytest.raises(RuntimeError, match="num_batches_tracked"):
             model.load_state_dict(sd)
+
+
+# ---------------------------------------------------------------- integer inputs, ELU's kink
+
+@pytest.mark.parametrize("loss", [
+    lambda x: F.cross_entropy(x, np.array([0])), lambda x: F.nll_loss(x, np.array([0])),
+    lambda x: F.mse_loss(x, np.zeros((1, 2))),
+])
+def test_losses_refuse_integer_input(loss: Any) -> None:
+    # int8 logits [-123, 83] gave a cross-entropy of 0 (the shift by the max wrapped around);
+    # PyTorch refuses integer input too.
+    with pytest.raises(TypeError, match="floating-point"):
+        loss(Tensor(np.array([[-123, 83]], dtype=np.int8)))
+
+
+@pytest.mark.parametrize("name, alpha", [("elu", 0.7), ("selu", None)])
+def test_elu_derivatives_at_zero_are_pytorch_s(name: str, alpha: Any) -> None:
+    torch = _torch()
+    x = np.array([-1.0, 0.0, 0.5, -2.0])
+    ours_f = (lambda t: F.elu(t, alpha)) if alpha else F.selu
+    theirs_f = (lambda t: torch.nn.functional.elu(t, alpha)) if alpha else torch.nn.functional.selu
+    a = Tensor(x, requires_grad=True)
+    (g,) = grad(ours_f(a).sum(), a, create_graph=True)
+    (h,) = grad(g.sum(), a)
+    b = torch.tensor(x, requires_grad=True)
+    (tg,) = torch.autograd.grad(theirs_f(b).sum(), b, create_graph=True)
+    (th,) = torch.autograd.grad(tg.sum(), b)
+    np.testing.assert_allclose(g.data, tg.detach().numpy(), rtol=1e-12)
+    np.testing.assert_allclose(h.data, th.numpy(), rtol=1e-12, atol=1e-15)  # 0 at x = 0

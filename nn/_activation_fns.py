@@ -80,8 +80,13 @@ class _Softplus(Function):
 
     def backward(ctx, g):
         x, beta, threshold = ctx.inputs
-        lin = x.data * beta > threshold
-        return where(lin, g, g * (x * beta).sigmoid()), None, None
+        bx = x.data * beta
+        lin = bx > threshold
+        # At beta x == threshold the slope is sigmoid's (the soft side), but its own
+        # derivative is 0 there (PyTorch's convention): x is read as a constant at that point.
+        at = bx == threshold
+        xs = where(at, x.detach(), x) if at.any() else x
+        return where(lin, g, g * (xs * beta).sigmoid()), None, None
 
 
 class _Surrogate(Function):

@@ -14,8 +14,7 @@ import numpy as np
 
 from autograd_core import Tensor
 
-__all__ = ["Parameter", "Module", "Sequential", "ModuleList", "RemovableHandle",
-           "IncompatibleKeys"]
+__all__ = ["Parameter", "Module", "RemovableHandle", "IncompatibleKeys"]
 
 
 class Parameter(Tensor):
@@ -441,8 +440,3 @@ def _unfit(arr: np.ndarray, dtype: np.dtype) -> str | None:
         if arr.size and (arr.min() < info.min or arr.max() > info.max):
             return f"values in [{arr.min()}, {arr.max()}] do not fit {dtype}"
     return None
-
-
-# The containers live in containers.py (they only use Module's public API); re-exported here so
-# `from nn.module import Sequential` keeps working. Imported last: containers.py needs `Module`.
-from .containers import ModuleList, Sequential  # noqa: E402

@@ -1,6 +1,6 @@
 """The backward pass: the iterative topological sort and the chain rule over it.
 
-It knows nodes by the hooks every `Node` has (`_fn`, `_fit_raw`, `_accumulate`...), not by
+It knows nodes by the hooks every `Node` has (`_fn`, `_fit_raw`, `_grad_plus`...), not by
 class: node.py imports this file for `Node.backward`, so this one cannot import node.py.
 """
 
@@ -10,7 +10,13 @@ import gc
 from collections.abc import Sequence
 from typing import Any
 
-from ._safety import _FREED_MESSAGE, _check_backward, _check_versions, _clock
+from ._safety import (
+    _FREED_MESSAGE,
+    _check_backward,
+    _check_seed,
+    _check_versions,
+    _clock,
+)
 from .grad_mode import _mode
 from .hooks import _run_hooks
 from .outputs import _count_outputs, _gather_outputs
@@ -67,10 +73,13 @@ def _run_backward(roots: Sequence[Any], seeds: Sequence[Any], retain_graph: bool
     the same formula in plain numpy, without building a Node per intermediate result.
     """
     order = toposort(roots)
+    if _mode.anomaly:
+        for i, s in enumerate(seeds):
+            _check_seed(i, s)
     raw = not create_graph
     grads: dict[int, Any] = {}
     # Gradient arrays that must not become a `.grad` as they are (handed out already in this
-    # pass, or the caller's own seeds): `_accumulate_raw` copies them first.
+    # pass, or the caller's own seeds): `_grad_plus_raw` copies them first.
     stored: set[int] = set()
     for r, s in zip(roots, seeds):
         k = id(r)
@@ -78,6 +87,11 @@ def _run_backward(roots: Sequence[Any], seeds: Sequence[Any], retain_graph: bool
         stored.add(id(s))
         grads[k] = s if k not in grads else grads[k] + s
     captured: dict[int, Any] = {}
+    # Gradients bound for `.grad` (leaves, and non-leaves that retain_grad()), in order: they
+    # are assigned only after the whole pass has succeeded, so that a pass that fails part
+    # way (an in-place check, an anomaly, a hook that raises) changes no `.grad` at all.
+    receivers: list[Any] = []
+    received: list[Any] = []
     pending: dict[int, list[Any]] | None = None  # multi-output functions wait for all outputs
     pop, get = grads.pop, grads.get
     mode = _mode
@@ -97,15 +111,13 @@ def _run_backward(roots: Sequence[Any], seeds: Sequence[Any], retain_graph: bool
             nid = id(node)
             g = pop(nid, None)
             if node._hooks and g is not None:
-                g = _run_hooks(node, g, raw)
+                g = _run_hooks(node, g, raw, anomaly)
             if capture is not None and g is not None and nid in capture:
                 captured[nid] = g
             fn = node._fn
             if g is not None and capture is None and (fn is None or node._retains_grad):
-                if raw:  # a leaf, or a non-leaf that retain_grad() asked to keep its .grad
-                    node._accumulate_raw(g, stored)
-                else:
-                    node._accumulate(g)
+                receivers.append(node)  # a leaf, or a non-leaf that retain_grad() keeps
+                received.append(g)
             if fn is None:
                 continue
             if fn._nout == 1:
@@ -157,6 +169,12 @@ def _run_backward(roots: Sequence[Any], seeds: Sequence[Any], retain_graph: bool
                     old = get(k)
                     grads[k] = gx if old is None else old + gx
                 i += 1
+        if receivers:
+            # Every new `.grad` is computed first; only then is any of them assigned.
+            new = [n._grad_plus_raw(g, stored) for n, g in zip(receivers, received)] if raw \
+                else [n._grad_plus(g) for n, g in zip(receivers, received)]
+            for n, value in zip(receivers, new):
+                n.grad = value
     finally:
         mode.enabled = prev
         mode.in_backward = was_in_backward

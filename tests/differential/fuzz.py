@@ -140,9 +140,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = ap.parse_args(argv)
     try:
         import torch  # noqa: F401
-    except ImportError:
-        print("PyTorch is not installed: nothing to compare against (pip install torch)")
-        return 2
+    except ImportError:  # skipped, as in `make test`: not a failure of the library
+        print("skipped: PyTorch is not installed, so there is nothing to compare against "
+              "(pip install torch==2.13.0)")
+        return 0
     _, bad = run(args.n, args.seed, args.only)
     return 1 if bad else 0
 

@@ -73,9 +73,6 @@ def _run_backward(roots: Sequence[Any], seeds: Sequence[Any], retain_graph: bool
     the same formula in plain numpy, without building a Node per intermediate result.
     """
     order = toposort(roots)
-    if _mode.anomaly:
-        for i, s in enumerate(seeds):
-            _check_seed(i, s)
     raw = not create_graph
     grads: dict[int, Any] = {}
     # Gradient arrays that must not become a `.grad` as they are (handed out already in this
@@ -87,17 +84,21 @@ def _run_backward(roots: Sequence[Any], seeds: Sequence[Any], retain_graph: bool
         stored.add(id(s))
         grads[k] = s if k not in grads else grads[k] + s
     captured: dict[int, Any] = {}
-    # Gradients bound for `.grad` (leaves, and non-leaves that retain_grad()), in order: they
-    # are assigned only after the whole pass has succeeded, so that a pass that fails part
-    # way (an in-place check, an anomaly, a hook that raises) changes no `.grad` at all.
+    # The new `.grad` of each leaf (and of each non-leaf that retain_grad() keeps), computed
+    # when the node is reached but assigned only after the whole pass has succeeded, so that
+    # a pass that fails part way (an in-place check, an anomaly, a hook that raises) changes
+    # no `.grad` at all.
     receivers: list[Any] = []
-    received: list[Any] = []
+    new_grads: list[Any] = []
     pending: dict[int, list[Any]] | None = None  # multi-output functions wait for all outputs
     pop, get = grads.pop, grads.get
     mode = _mode
+    anomaly = mode.anomaly
+    if anomaly:
+        for i, s in enumerate(seeds):
+            _check_seed(i, s)
     prev = mode.enabled
     mode.enabled = create_graph
-    anomaly = mode.anomaly
     was_in_backward = mode.in_backward
     mode.in_backward = True
     # A big pass allocates many short-lived objects but creates no reference cycles (it frees
@@ -116,8 +117,8 @@ def _run_backward(roots: Sequence[Any], seeds: Sequence[Any], retain_graph: bool
                 captured[nid] = g
             fn = node._fn
             if g is not None and capture is None and (fn is None or node._retains_grad):
-                receivers.append(node)  # a leaf, or a non-leaf that retain_grad() keeps
-                received.append(g)
+                receivers.append(node)
+                new_grads.append(node._grad_plus_raw(g, stored) if raw else node._grad_plus(g))
             if fn is None:
                 continue
             if fn._nout == 1:
@@ -169,12 +170,8 @@ def _run_backward(roots: Sequence[Any], seeds: Sequence[Any], retain_graph: bool
                     old = get(k)
                     grads[k] = gx if old is None else old + gx
                 i += 1
-        if receivers:
-            # Every new `.grad` is computed first; only then is any of them assigned.
-            new = [n._grad_plus_raw(g, stored) for n, g in zip(receivers, received)] if raw \
-                else [n._grad_plus(g) for n, g in zip(receivers, received)]
-            for n, value in zip(receivers, new):
-                n.grad = value
+        for n, value in zip(receivers, new_grads):  # the pass succeeded: now assign them all
+            n.grad = value
     finally:
         mode.enabled = prev
         mode.in_backward = was_in_backward

@@ -93,7 +93,8 @@ class EngineHooks:
             stored.add(id(g))
             return self._wrap(g)
         # Out of place: a reference the user kept to the old .grad stays what it was.
-        return self._wrap(np.asarray(old._data + g))
+        total = old._data + g
+        return self._wrap(total if type(total) is np.ndarray else np.asarray(total))
 
     def _check_finite(self: Tensor) -> str | None:
         d = self._data

@@ -57,14 +57,13 @@ def reduce(name: str) -> Any:
         k = bool(g.rng.random() < 0.4)
         ddof = int(g.rng.integers(0, 2)) if name in ("var", "std") else 0
         extra = f", ddof={ddof}" if ddof else ""
-        if g.rng.random() < 0.5:
-            ours = f"{x}.{name}(axis={axis!r}, keepdims={k}{extra})"
+        # Keywords, the README's spelling (positional meanings may grow PyTorch's dim forms).
+        owner = f"{x}.{name}(" if g.rng.random() < 0.5 else f"ag.{name}({x}, "
+        ours = f"{owner}axis={axis!r}, keepdims={k}{extra})"
+        if name in ("argmax", "argmin"):
+            want = np.argmax(m.value, axis=axis, keepdims=k).shape if m.value.size else None
         else:
-            ours = f"ag.{name}({x}, {axis!r}, {k}{extra})" if not ddof else \
-                f"ag.{name}({x}, axis={axis!r}, keepdims={k}, ddof={ddof})"
-        want = np.sum(m.value, axis=axis, keepdims=k).shape if name not in (
-            "argmax", "argmin") else np.argmax(m.value.reshape(m.shape or ()), axis=axis,
-                                               keepdims=k).shape if m.value.size else None
+            want = np.sum(m.value, axis=axis, keepdims=k).shape
         if name == "prod":
             theirs = _torch_prod(x, axis, nd, k, want)
         elif name in ("argmax", "argmin"):

@@ -172,6 +172,13 @@ def _class_targets(target: Any, n_classes: int, ignore_index: int, op: str) -> n
     return arr.astype(np.int64, copy=False)
 
 
+def _class_weight(weight: Any, like: Tensor) -> Tensor:
+    """The per-class weights in the input's dtype (PyTorch refuses another dtype; a cast keeps
+    the loss's dtype the same with and without weights or label smoothing)."""
+    w = as_tensor(weight, like, "class weight")
+    return w if w.dtype == like.dtype else w.astype(like.dtype)
+
+
 def _move_class_axis(x: Tensor) -> Tensor:
     """(N, C, d1, ...) -> (N * d1 * ..., C); (C,) -> (1, C)."""
     if x.ndim == 1:
@@ -202,7 +209,7 @@ def _nll_rows(logp: Tensor, target: Any, weight: Any, ignore_index: int, reducti
     w = None
     wt = np.ones(tf.shape, dtype=flat.dtype)
     if weight is not None:
-        w = as_tensor(weight, flat, "class weight")
+        w = _class_weight(weight, flat)
         if w.shape != (n_classes,):
             raise ValueError(f"{op}: weight must have shape ({n_classes},), got {w.shape}")
         wt = w.data[safe].astype(flat.dtype, copy=False)
@@ -285,7 +292,7 @@ def _soft_cross_entropy(logp: Tensor, y: Tensor, weight: Any, reduction: str, ep
         y = y * (1.0 - eps) + eps / n_classes
     prod = logp * y
     if weight is not None:
-        w = as_tensor(weight, logp, "class weight")
+        w = _class_weight(weight, logp)
         shape = (n_classes,) + (1,) * (logp.ndim - axis - 1)
         prod = prod * w.reshape(shape)
     loss = -prod.sum(axis=axis)

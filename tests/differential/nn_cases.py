@@ -18,6 +18,9 @@ from .program import Program, Step, int_lit, lit, near, near_tie, promote, same
 if TYPE_CHECKING:
     from .generate import Gen
 
+# Losses whose targets are literals cast to DT expect numpy's promotion of input and DT: a
+# float32 input with a float64 target gives a float64 loss (PyTorch promotes too).
+
 # name -> (ours, PyTorch's), `{x}` the input; options are drawn by `_options`.
 ACTIVATIONS: dict[str, tuple[str, str]] = {
     "sigmoid": ("F.sigmoid({x})", "torch.sigmoid({x})"),
@@ -149,7 +152,7 @@ def draw_loss(g: Gen) -> Step | None:
         torch_red = {"mean": ".mean()", "sum": ".sum()", "none": ""}[red]
         return Step(out, f"{out} = F.hinge_loss({x}, T({y}), reduction={red!r})",
                     f"{out} = torch.relu(1.0 - torch.tensor({y}) * {x}){torch_red}", (x,),
-                    same(x), tag)
+                    promote(x, "DT"), tag)
     if name == "kl_div":
         p = g.rng.dirichlet(np.ones(shape[-1])) if shape and shape[-1] else None
         if p is None:
@@ -162,7 +165,7 @@ def draw_loss(g: Gen) -> Step | None:
         return Step(out, f"{out} = F.kl_div({x}, T({lit(tv)}), reduction={red!r}, "
                          f"log_target={log_t})",
                     f"{out} = TF.kl_div({x}, torch.tensor({lit(tv)}), reduction={red!r}, "
-                    f"log_target={log_t})", (x,), same(x), tag)
+                    f"log_target={log_t})", (x,), promote(x, "DT"), tag)
     weight = lit(g.rng.uniform(0.2, 2.0, size=shape)) if g.rng.random() < 0.3 else None
     wo = f", weight=T({weight})" if weight else ""
     wt_ = f", weight=torch.tensor({weight})" if weight else ""
@@ -180,7 +183,7 @@ def draw_loss(g: Gen) -> Step | None:
         return Step(out, f"{out} = F.binary_cross_entropy({p}, T({target}){wo}, "
                          f"reduction={red!r})",
                     f"{out} = TF.binary_cross_entropy({p}, torch.tensor({target}){wt_}, "
-                    f"reduction={red!r})", (p,), same(p), tag)
+                    f"reduction={red!r})", (p,), promote(p, "DT"), tag)
     target = lit(g.rng.uniform(0, 1, size=shape).round(2))
     pos = ""
     if g.rng.random() < 0.4 and shape:
@@ -189,7 +192,7 @@ def draw_loss(g: Gen) -> Step | None:
     return Step(out, f"{out} = F.binary_cross_entropy_with_logits({x}, T({target}){wo}, "
                      f"reduction={red!r}{po})",
                 f"{out} = TF.binary_cross_entropy_with_logits({x}, torch.tensor({target}){wt_}, "
-                f"reduction={red!r}{pt})", (x,), same(x), tag)
+                f"reduction={red!r}{pt})", (x,), promote(x, "DT"), tag)
 
 
 def _class_loss(g: Gen, name: str, red: str, out: str) -> Step | None:
@@ -215,7 +218,7 @@ def _class_loss(g: Gen, name: str, red: str, out: str) -> Step | None:
         p = np.moveaxis(p, -1, 1 if len(shape) > 1 else 0)
         return Step(out, f"{out} = F.cross_entropy({x}, T({lit(p)}){wo}, reduction={red!r}{opts})",
                     f"{out} = TF.cross_entropy({x}, torch.tensor({lit(p)}){wt_}, "
-                    f"reduction={red!r}{opts})", (x,), same(x), frozenset({"nn"}))
+                    f"reduction={red!r}{opts})", (x,), promote(x, "DT"), frozenset({"nn"}))
     ignore = int(g.rng.choice([-100, 0, 1]))
     t = g.rng.integers(0, c, size=tshape)
     if g.rng.random() < 0.5:

@@ -1,0 +1,303 @@
+"""From a recording to the replay: a Python function of straight-line numpy statements.
+
+Its source (`step.source`) is the program that runs, not a description of it: checks that the
+state still looks as recorded, reads of the state, forward, backward and update (one comment
+per op saying whose forward, backward or update a line belongs to), then the effects on the
+state (new gradients, bumped versions) and the return value.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import numpy as np
+
+from ..tensor import Tensor
+from . import optimize, plan
+from .bind import Binding
+from .discover import Found
+from .ir import Op, Var
+from .naming import Namer, name_all, sanitize
+from .render import Consts, Renderer
+
+MISS_STATE = type("_Miss", (), {"__repr__": lambda self: "<state changed>"})()
+MISS_DATA = type("_Miss", (), {"__repr__": lambda self: "<data guard failed>"})()
+
+
+def _wrap(arr: Any) -> Tensor:
+    return Tensor._wrap(arr if type(arr) is np.ndarray else np.asarray(arr))
+
+
+class Program:
+    """The generated replay: `source` and the callable `run(*args)`."""
+
+    def __init__(self, source: str, ns: dict[str, Any], fn_name: str, stats: dict[str, Any]
+                 ) -> None:
+        self.source = source
+        self.stats = stats
+        code = compile(source, f"<compiled {fn_name}>", "exec")
+        exec(code, ns)
+        self.run = ns[fn_name]
+
+
+def build(rec: Any, binding: Binding, found: Found, fn_name: str, arg_names: list[str],
+          arg_kinds: list[Any], output: Any, guards: list[tuple[Any, ...]]) -> Program:
+    """Plan buffers, name values and write out the replay for one recording."""
+    ops = optimize.drop_scalar_asarray(list(rec.ops))
+    optimize.views(ops)
+    optimize.relu_masks(ops)
+    optimize.tidy_calls(ops)
+    ops = optimize.fold_constants(ops, optimize.evaluate)
+    ops = optimize.common_subexpressions(ops)
+    ops = plan.dead_code(ops, plan.uses_of_effects(binding.effects, output))
+    name_all(rec.vars, ops, found, arg_names, binding.effects, output)
+    inline = plan.inlinable(ops)
+    buffers = plan.buffers(ops, rec.vars, inline)
+    namer = Namer({v.name for v in rec.vars if v.name} | set(arg_names))
+    consts = Consts(namer)
+    consts.ns.update(_wrap=_wrap, _MISS_STATE=MISS_STATE, _MISS_DATA=MISS_DATA)
+    consts.ns.update({f"_b{i}": arr for i, arr in enumerate(buffers.slots)})
+    r = Renderer(consts, {})
+    data_names = {id(v.path[1]): v.name for v in rec.vars
+                  if v.kind == "state" and v.path[0] == "data" and v.name}
+    w = _Writer(r, consts, found, namer, data_names)
+    fname = sanitize(fn_name)
+    lines = [f"def {fname}({', '.join(arg_names)}):"]
+    body: list[str] = []
+    body += w.guards(guards)
+    body += w.reads(rec.vars, ops, arg_kinds, binding, buffers)
+    body += w.ops(ops, inline, buffers)
+    body += w.effects(binding.effects)
+    body.append(f"return {w.output(output)}")
+    body = ["# ---- the objects the step reads and writes", *w.bind_lines, *body]
+    lines += ["    " + b if b else "" for b in body]
+    header = [f"# {fn_name}, recorded once and replayed as straight-line numpy.",
+              "# Forward, backward and update, one comment per op; `_b*` arrays are buffers",
+              "# allocated once and reused by every replay."]
+    stats = {"ops": len(ops), "recorded_ops": len(rec.ops), "buffers": len(buffers.slots),
+             "buffer_bytes": sum(b.nbytes for b in buffers.slots)}
+    return Program("\n".join(header + lines) + "\n", consts.ns, fname, stats)
+
+
+class _Writer:
+    """Writes the sections of the replay function."""
+
+    def __init__(self, r: Renderer, consts: Consts, found: Found, namer: Namer,
+                 data_names: dict[int, str]) -> None:
+        self.r, self.consts, self.found, self.namer = r, consts, found, namer
+        self.locals: dict[int, str] = {}
+        self.data_names = data_names  # tensor id -> the name of its data in the source
+        self.bind_lines: list[str] = []
+
+    def obj(self, o: Any) -> str:
+        """A local name for a found object, bound once at the top of the replay from the
+        tables T (tensors), M (modules) and O (optimizers), keyed by the objects' paths."""
+        got = self.locals.get(id(o))
+        if got is not None:
+            return got
+        for table, dname in ((self.found.tensors, "T"), (self.found.modules, "M"),
+                             (self.found.optimizers, "O")):
+            if id(o) in table:
+                path = table[id(o)][1]
+                self.consts.ns.setdefault(dname, {})[path] = o
+                if dname == "T":
+                    base = self.data_names.get(id(o), sanitize(path)) + "_t"
+                else:
+                    base = sanitize(path) if dname == "O" else "m_" + sanitize(path)
+                local = self.namer.unique(base)
+                self.bind_lines.append(f"{local} = {dname}[{path!r}]")
+                self.locals[id(o)] = local
+                return local
+        return self.consts.name(o, "_obj")
+
+    # ---------------------------------------------------------------- checks
+    def guards(self, guards: list[tuple[Any, ...]]) -> list[str]:
+        out = ["# ---- replay only while the state is as recorded (else record again)"]
+        conds: list[str] = []
+        for g in guards:
+            kind = g[0]
+            if kind in ("cell", "global"):
+                if kind == "cell":
+                    self.consts.ns.setdefault("CELLS", {})[g[4]] = g[1]
+                    ref = f"CELLS[{g[4]!r}].cell_contents"
+                else:
+                    self.consts.ns["G"] = g[1]
+                    ref = f"G[{g[2]!r}]"
+                conds.append(f"{ref} {self.same(g[3])}")
+            elif kind == "module":
+                m = self.obj(g[1])
+                for attr, v, _by_value in g[2]:
+                    if attr in ("_forward_hooks", "_forward_pre_hooks"):
+                        conds.append(f"{m}.{attr}")
+                    else:
+                        conds.append(f"{m}.{attr} {self.same(v)}")
+            elif kind == "shape":
+                t = self.obj(g[1])
+                conds.append(f"{t}._data.shape != {g[2]!r}")
+                conds.append(f"{t}._data.dtype != {self.r.arg(_dtype_const(g[3]))}")
+            elif kind == "grad":
+                t = self.obj(g[1])
+                conds.append(f"{t}.grad is {'not ' if g[2] is None else ''}None")
+                if g[2] is not None:
+                    conds.append(f"{t}.grad.shape != {g[2][0]!r}")
+            elif kind == "ngroups":
+                conds.append(f"len({self.obj(g[1])}.param_groups) != {g[2]}")
+            elif kind == "nparams":
+                conds.append(f"len({self.obj(g[1])}.param_groups[{g[2]}]['params']) != {g[3]}")
+            elif kind == "hyper":
+                conds.append(f"{self.obj(g[1])}.param_groups[{g[2]}][{g[3]!r}] != "
+                             f"{self.lit(g[4])}")
+            elif kind == "ostate":
+                st = f"{self.obj(g[1])}.state.get({self.obj(g[2])})"
+                conds.append(f"{st} is not None" if g[3] is None else
+                             f"{st} is None or {st}.keys() != {self.lit(g[3])}")
+        for c in conds:
+            out.append(f"if {c}: return _MISS_STATE")
+        return out
+
+    def same(self, v: Any) -> str:
+        """`is not v` for objects, `!= v` for numbers and strings: the miss condition."""
+        if v is None or isinstance(v, bool):
+            return f"is not {v!r}"
+        if isinstance(v, (int, float, str, tuple)):
+            return f"!= {self.lit(v)}"
+        return f"is not {self.lit(v)}"
+
+    def lit(self, v: Any) -> str:
+        if v is None or isinstance(v, (bool, int, str)) or (isinstance(v, float)
+                                                             and np.isfinite(v)):
+            return repr(v)
+        if isinstance(v, tuple) and all(isinstance(i, (int, float, bool)) for i in v):
+            return repr(v)
+        for table in (self.found.tensors, self.found.modules, self.found.optimizers):
+            if id(v) in table:
+                return self.obj(v)
+        return self.consts.name(v, "_c")
+
+    # ---------------------------------------------------------------- reads
+    def reads(self, vars_: list[Var], ops: list[Op], arg_kinds: list[Any], binding: Binding,
+              buffers: Any) -> list[str]:
+        used = plan.used_vars(ops, binding.effects)
+        out = ["# ---- read the state"]
+        for _i, kind in enumerate(arg_kinds):
+            if isinstance(kind, Var) and kind.id in used and kind.path[2] == "tensor":
+                out.append(f"{kind.name} = {kind.name}._data")
+        for v in vars_:
+            if v.kind != "state" or v.id not in used:
+                continue
+            p = v.path
+            if p[0] == "data":
+                out.append(f"{v.name} = {self.obj(p[1])}._data")
+            elif p[0] == "grad":
+                out.append(f"{v.name} = {self.obj(p[1])}.grad._data")
+            elif p[0] == "group":
+                out.append(f"{v.name} = {self.obj(p[1])}.param_groups[{p[2]}][{p[3]!r}]")
+            elif p[0] == "ostate":
+                out.append(f"{v.name} = {self.obj(p[1])}.state[{self.obj(p[2])}][{p[3]!r}]")
+        slots = {id(o.fn[0]): o.fn[0] for o in ops if o.kind == "rng"}
+        for slot in slots.values():
+            holder, key = slot
+            nm = self.consts.name(slot, "_rng")
+            src = self.lit(holder)
+            out.append(f"{nm}_gen = {src}[{key!r}]" if isinstance(holder, (list, dict))
+                       else f"{nm}_gen = {src}.{key}")
+        return out
+
+    # ---------------------------------------------------------------- the ops
+    def ops(self, ops: list[Op], inline: dict[int, Any], buffers: Any) -> list[str]:
+        out: list[str] = []
+        phase = None
+        group = None
+        self.r.inline = {}
+        seen_backward = False
+        for op in ops:
+            if op.outs and op.outs[0].id in inline:
+                self.r.inline[op.outs[0].id] = self.r.expr(op)
+                continue
+            # The user's own code and library helpers belong to the forward pass before the
+            # backward pass, to the update after it.
+            p = op.ctx.phase
+            seen_backward = seen_backward or p == "backward"
+            if p == "step":
+                p = "update" if seen_backward else "forward"
+            if p != phase:
+                phase = p
+                out.append("")
+                out.append(f"# ---- {phase}")
+            key = (op.ctx.what, id(op.ctx.module), id(op.ctx.param), id(op.ctx.node),
+                   op.ctx.phase)
+            if key != group:
+                group = key
+                out.append(f"# {self.comment(op)}")
+            out.append(buffers.statement(op, self.r))
+            if op.shape_guard and op.outs:
+                v = op.outs[0]
+                out.append(f"if {v.name}.shape != {v.shape!r}: return _MISS_DATA")
+        out.append("")
+        return out
+
+    def comment(self, op: Op) -> str:
+        c = op.ctx
+        text = c.what
+        if c.phase == "forward" and c.module is not None:
+            text += f" ({self.found.modules.get(id(c.module), (None, '?'))[1]})"
+        elif c.phase == "backward" and c.node is not None:
+            mod = c.node.module
+            if mod is not None:
+                text += f" ({self.found.modules.get(id(mod), (None, '?'))[1]})"
+        elif c.phase == "update" and c.param is not None and c.param.name:
+            text += f" of {c.param.name}"
+        if c.user is not None and c.phase in ("step", "forward") and c.module is None:
+            import linecache
+
+            src = linecache.getline(c.user[0], c.user[1]).strip()
+            text += f"  <- {os.path.basename(c.user[0])}:{c.user[1]}" + (f": {src}" if src
+                                                                          else "")
+        return text
+
+    # ---------------------------------------------------------------- effects
+    def effects(self, effects: list[tuple[Any, ...]]) -> list[str]:
+        out = ["# ---- effects on the state"] if effects else []
+        for e in effects:
+            kind = e[0]
+            if kind == "set_data":
+                out.append(f"{self.obj(e[1])}._data = {e[2].name}")
+            elif kind == "bump":
+                out += [f"{self.obj(e[1])}._bump()"] * e[2]
+            elif kind == "set_grad":
+                out.append(f"{self.obj(e[1])}.grad = "
+                           f"{'None' if e[2] is None else f'_wrap({e[2].name})'}")
+            elif kind == "set_grad_data":
+                out.append(f"{self.obj(e[1])}.grad._data = {e[2].name}")
+            elif kind == "set_ostate":
+                val = e[4].name if isinstance(e[4], Var) else self.lit(e[4])
+                out.append(f"{self.obj(e[1])}.state[{self.obj(e[2])}][{e[3]!r}] = {val}")
+            elif kind == "new_ostate":
+                items = ", ".join(f"{k!r}: {v.name if isinstance(v, Var) else self.lit(v)}"
+                                  for k, v in e[3].items())
+                out.append(f"{self.obj(e[1])}.state[{self.obj(e[2])}] = {{{items}}}")
+            elif kind == "set_group":
+                out.append(f"{self.obj(e[1])}.param_groups[{e[2]}][{e[3]!r}] = {e[4].name}")
+        return out
+
+    def output(self, spec: Any) -> str:
+        kind = spec[0]
+        if kind == "tensor":
+            return f"_wrap({spec[1].name})"
+        if kind in ("array", "number"):
+            return spec[1].name
+        if kind == "const":
+            return self.lit(spec[1])
+        inner = [self.output(s) for s in spec[1]]
+        if kind == "tuple":
+            return "(" + ", ".join(inner) + ("," if len(inner) == 1 else "") + ")"
+        if kind == "list":
+            return "[" + ", ".join(inner) + "]"
+        return "{" + ", ".join(f"{k!r}: {v}" for k, v in zip(spec[2], inner)) + "}"
+
+
+def _dtype_const(d: np.dtype) -> Any:
+    from .ir import Const
+
+    return Const(d)

@@ -86,7 +86,7 @@ class Op:
     """One numpy call (or Python operator, or guard) of the recording, in program order."""
 
     __slots__ = ("kind", "fn", "args", "kwargs", "outs", "writes", "ctx", "expect",
-                 "shape_guard", "index", "out_buf", "inplace")
+                 "shape_guard", "index", "where")
 
     def __init__(self, kind: str, fn: Any, args: Any, kwargs: Any, ctx: Any) -> None:
         #: "operator" (a Python operator), "ufunc" (a ufunc method), "function" (a numpy
@@ -102,8 +102,7 @@ class Op:
         self.expect: Any = None  # a guard's recorded outcome
         self.shape_guard = False  # the result's shape depends on the data: checked at replay
         self.index = -1
-        self.out_buf: Any = None  # set by the planner: the buffer this op writes its result to
-        self.inplace = False
+        self.where = ""  # for guards: the library line that read the value
 
     def refs(self) -> list[Var]:
         """Every recorded value among the arguments (read, or written through out=)."""

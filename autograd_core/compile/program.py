@@ -29,6 +29,14 @@ def _wrap(arr: Any) -> Tensor:
     return Tensor._wrap(arr if type(arr) is np.ndarray else np.asarray(arr))
 
 
+def _restore_rng(*gens_and_states: Any) -> Any:
+    """Put generators back to their states (a replay that drew, then found a check failing,
+    hands over to the eager step, which must draw the same numbers)."""
+    for gen, state in zip(gens_and_states[::2], gens_and_states[1::2]):
+        gen.bit_generator.state = state
+    return MISS_DATA
+
+
 class Program:
     """The generated replay: `source` and the callable `run(*args)`."""
 
@@ -56,7 +64,8 @@ def build(rec: Any, binding: Binding, found: Found, fn_name: str, arg_names: lis
     buffers = plan.buffers(ops, rec.vars, inline)
     namer = Namer({v.name for v in rec.vars if v.name} | set(arg_names))
     consts = Consts(namer)
-    consts.ns.update(_wrap=_wrap, _MISS_STATE=MISS_STATE, _MISS_DATA=MISS_DATA)
+    consts.ns.update(_wrap=_wrap, _MISS_STATE=MISS_STATE, _MISS_DATA=MISS_DATA,
+                     _restore_rng=_restore_rng)
     consts.ns.update({f"_b{i}": arr for i, arr in enumerate(buffers.slots)})
     r = Renderer(consts, {})
     data_names = {id(v.path[1]): v.name for v in rec.vars
@@ -89,6 +98,7 @@ class _Writer:
         self.locals: dict[int, str] = {}
         self.data_names = data_names  # tensor id -> the name of its data in the source
         self.bind_lines: list[str] = []
+        self.rng_states: list[str] = []
 
     def obj(self, o: Any) -> str:
         """A local name for a found object, bound once at the top of the replay from the
@@ -128,10 +138,11 @@ class _Writer:
             elif kind == "module":
                 m = self.obj(g[1])
                 for attr, v, _by_value in g[2]:
+                    ref = f"{m}.{attr}" if attr.isidentifier() else f"vars({m})[{attr!r}]"
                     if attr in ("_forward_hooks", "_forward_pre_hooks"):
-                        conds.append(f"{m}.{attr}")
+                        conds.append(ref)
                     else:
-                        conds.append(f"{m}.{attr} {self.same(v)}")
+                        conds.append(f"{ref} {self.same(v)}")
             elif kind == "shape":
                 t = self.obj(g[1])
                 conds.append(f"{t}._data.shape != {g[2]!r}")
@@ -196,12 +207,18 @@ class _Writer:
             elif p[0] == "ostate":
                 out.append(f"{v.name} = {self.obj(p[1])}.state[{self.obj(p[2])}][{p[3]!r}]")
         slots = {id(o.fn[0]): o.fn[0] for o in ops if o.kind == "rng"}
+        first_rng = next((i for i, o in enumerate(ops) if o.kind == "rng"), None)
+        guarded = first_rng is not None and any(
+            o.kind == "guard" or o.shape_guard for o in ops[first_rng:])
         for slot in slots.values():
             holder, key = slot
             nm = self.consts.name(slot, "_rng")
             src = self.lit(holder)
             out.append(f"{nm}_gen = {src}[{key!r}]" if isinstance(holder, (list, dict))
                        else f"{nm}_gen = {src}.{key}")
+            if guarded:  # a check after a draw: keep where the generator was, to go back
+                out.append(f"{nm}_state = {nm}_gen.bit_generator.state")
+                self.rng_states += [f"{nm}_gen", f"{nm}_state"]
         return out
 
     # ---------------------------------------------------------------- the ops
@@ -231,9 +248,11 @@ class _Writer:
                 group = key
                 out.append(f"# {self.comment(op)}")
             out.append(buffers.statement(op, self.r))
+            if op.kind == "rng" and self.r.miss == "_MISS_DATA" and self.rng_states:
+                self.r.miss = f"_restore_rng({', '.join(self.rng_states)})"
             if op.shape_guard and op.outs:
                 v = op.outs[0]
-                out.append(f"if {v.name}.shape != {v.shape!r}: return _MISS_DATA")
+                out.append(f"if {v.name}.shape != {v.shape!r}: return {self.r.miss}")
         out.append("")
         return out
 

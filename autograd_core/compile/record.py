@@ -258,6 +258,7 @@ class Recorder:
         if how in ("bool", "float", "int", "index", "item") and \
                 context.is_library_branch(frame, self.lib):
             op = self._op("guard", how, (t,), {})
+            op.where = f"{frame.f_code.co_filename}:{frame.f_lineno}"  # type: ignore[union-attr]
             val = t.plain
             op.expect = bool(val) if how == "bool" else val
             return val
@@ -270,6 +271,24 @@ class Recorder:
             "runs the same numpy calls on new data every time, so it cannot branch on, print "
             "or convert values (jax.jit calls this a concretization error). Read values "
             "outside the step: return the tensor and call .item() on the result.")
+
+    def check_guard_order(self) -> None:
+        """Refuse a library check that comes after the step changed its state: a replay that
+        found it going the other way could not undo the update before handing over."""
+        wrote = None
+        for op in self.ops:
+            if wrote is None and any(w.root is not None and w.root.kind == "state"
+                                     for w in op.writes):
+                wrote = op
+            if wrote is not None and (op.kind == "guard" or op.shape_guard):
+                import os
+
+                where = op.where or "a data-dependent shape"
+                raise CompileError(
+                    f"compile: library code checks a value ({os.path.basename(where)}) after "
+                    f"the step has changed its state (in {wrote.ctx.what}); a replay that "
+                    "found the check going the other way could not undo the change. This "
+                    "step cannot be compiled; run it eagerly")
 
     def escape(self, t: Any, how: str = "converting it to a plain numpy array") -> CompileError:
         """The error for a traced value about to leave the recording unseen."""
@@ -326,23 +345,23 @@ def _name(fn: Any) -> str:
 # ---------------------------------------------------------------- numpy's constructors
 # numpy's constructors and conversions are not dispatched to the stand-ins, so they are
 # replaced while recording. A conversion of a stand-in (np.asarray(t), which Tensor calls on
-# every op's result) is recorded like any op. An array that library code makes inside the
-# step (np.empty, then filled from traced values) must be a stand-in too, or its record-time
-# contents would be frozen into every replay. Arrays made by the user's own code stay plain
-# (a traced value written into one is refused), and so do arrays made inside numpy or
-# compiled extensions (numpy.random calls np.empty), which must never see a stand-in.
+# every op's result) is recorded like any op. An array made inside the step (np.empty, then
+# filled from traced values; np.arange for row indices) is a stand-in too, or its record-time
+# contents would be frozen into every replay. Arrays made inside numpy or inside compiled
+# extensions (numpy.random's Cython code calls np.empty) stay plain: they must never see a
+# stand-in.
 _CONVERT = ("asarray", "asanyarray", "array", "ascontiguousarray", "asfortranarray")
 _CREATE = ("empty", "zeros", "ones", "full", "arange", "eye", "identity", "empty_like",
            "zeros_like", "ones_like", "full_like")
 
 
-def patch_numpy(lib: tuple[str, ...]) -> dict[str, Any]:
+def patch_numpy() -> dict[str, Any]:
     """Replace numpy's constructors by recording ones; returns the originals to restore."""
     saved = {name: getattr(np, name) for name in _CONVERT + _CREATE}
     for name in _CONVERT:
         setattr(np, name, _converting(saved[name]))
     for name in _CREATE:
-        setattr(np, name, _creating(saved[name], lib))
+        setattr(np, name, _creating(saved[name]))
     return saved
 
 
@@ -350,6 +369,19 @@ def unpatch_numpy(saved: dict[str, Any]) -> None:
     """Put numpy's own constructors back."""
     for name, orig in saved.items():
         setattr(np, name, orig)
+
+
+def _calls_directly(frame: Any, name: str) -> bool:
+    """True when the Python code in `frame` itself calls np.<name>. A compiled extension
+    (numpy.random's Cython code calls np.empty) leaves no frame of its own, so the frame
+    above is the Python code that called the extension; its code does not name the
+    constructor on the line running. Such calls must get plain arrays."""
+    import linecache
+
+    if name not in frame.f_code.co_names:
+        return False
+    line = linecache.getline(frame.f_code.co_filename, frame.f_lineno)
+    return f"{name}(" in line or not line
 
 
 def _converting(orig: Any) -> Any:
@@ -363,15 +395,19 @@ def _converting(orig: Any) -> Any:
     return conversion
 
 
-def _creating(orig: Any, lib: tuple[str, ...]) -> Any:
+def _creating(orig: Any) -> Any:
     here = context._HERE
+    name = orig.__name__
 
     def creation(*args: Any, **kwargs: Any) -> Any:
         rec = REC[0]
-        path = sys._getframe(1).f_code.co_filename
-        if rec is None or path.startswith(here) or not path.startswith(lib):
-            if rec is not None and has_standin((args, kwargs)):
-                return rec.create(orig, args, kwargs)  # zeros_like(t) from the user's code
+        if rec is None or has_standin((args, kwargs)):
+            return orig(*args, **kwargs) if rec is None else rec.create(orig, args, kwargs)
+        frame = sys._getframe(1)
+        code = frame.f_code
+        if code.co_filename.startswith(here) or \
+                frame.f_globals.get("__name__", "").startswith("numpy") or \
+                not _calls_directly(frame, name):
             return orig(*args, **kwargs)
         return rec.create(orig, args, kwargs)
     creation.__name__, creation.__doc__ = orig.__name__, orig.__doc__

@@ -54,6 +54,9 @@ class Renderer:
     def __init__(self, consts: Consts, inline: dict[int, tuple[str, int]]) -> None:
         self.consts = consts
         self.inline = inline  # var id -> (expression, precedence) for inlined temporaries
+        #: What a failed data guard returns: `_MISS_DATA`, or a call that first puts the
+        #: random generators back to where the replay found them (when it has drawn).
+        self.miss = "_MISS_DATA"
 
     # ---------------------------------------------------------------- arguments
     def arg(self, x: Any, prec: int = 0) -> str:
@@ -170,8 +173,8 @@ class Renderer:
         """A check that library code's branch goes the recorded way (else replay eagerly)."""
         v = self.arg(op.args[0])
         if op.fn == "bool":
-            return f"if {'not ' if op.expect else ''}{v}: return _MISS_DATA"
-        return f"if {v} != {self.arg(_literal(op.expect))}: return _MISS_DATA"
+            return f"if {'not ' if op.expect else ''}{v}: return {self.miss}"
+        return f"if {v} != {self.arg(_literal(op.expect))}: return {self.miss}"
 
 
 def _literal(x: Any) -> Any:

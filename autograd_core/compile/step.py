@@ -155,7 +155,7 @@ def record(fn: Any, args: tuple[Any, ...], names: list[str]) -> tuple[Program, A
     snap = checks.Snapshot(found)
     pre = guards(found, args)
     binding = Binding(rec, found)
-    saved = patch_numpy(rec.lib)
+    saved = patch_numpy()
     REC[0] = rec
     ok = False
     try:
@@ -180,6 +180,7 @@ def record(fn: Any, args: tuple[Any, ...], names: list[str]) -> tuple[Program, A
         a, Tensor) else a)), None) for a in args]
     del bargs, ret
     binding.release()
+    rec.check_guard_order()
     snap.check()
     checks.constants(rec, known)
     checks.leaks(rec)
@@ -192,6 +193,12 @@ def record(fn: Any, args: tuple[Any, ...], names: list[str]) -> tuple[Program, A
 def _output(ret: Any) -> tuple[Any, Any]:
     """(spec of fn's return value for the replay, the value with the eager results)."""
     if isinstance(ret, Tensor):
+        fn = ret._fn
+        if fn is not None and fn.inputs is not None and not fn._freed:
+            raise CompileError(
+                "compile: the step returns a tensor that still has its graph (backward was not "
+                "called on it), but a replay returns plain tensors without one. Call backward "
+                "inside the step, or compute it under no_grad()")
         d = ret._data
         if type(d) is Traced:
             d.var.escapes = True

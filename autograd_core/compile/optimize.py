@@ -143,6 +143,35 @@ def relu_masks(ops: list[Op]) -> None:
             op.args = (Ref(r), op.args[1])
 
 
+def multiply_by_one(ops: list[Op]) -> list[Op]:
+    """`1.0 * a` (and `a * 1.0`) of a float array is `a`, bit for bit (x * 1 = x in IEEE
+    arithmetic, -0.0, infinities and NaN included); the product is replaced by `a` where it
+    is only read (it is never written, and never leaves the step)."""
+    written = _written(ops)
+    written_after: list[set[int]] = [set() for _ in range(len(ops) + 1)]
+    for i in reversed(range(len(ops))):
+        written_after[i] = written_after[i + 1] | {w.root.id for w in ops[i].writes
+                                                   if w.root is not None}
+    table: dict[int, Any] = {}
+    keep = []
+    for i, op in enumerate(ops):
+        if (op.kind == "operator" and op.fn is operator.mul and len(op.outs) == 1
+                and not op.outs[0].escapes and op.outs[0].id not in written):
+            a, b = op.args
+            arr, one = (a, b) if type(a) is Ref else (b, a)
+            v = op.outs[0]
+            if (type(arr) is Ref and type(one) in (int, float) and one == 1
+                    and arr.var.root is not None and arr.var.root.id not in written_after[i]
+                    and arr.var.dtype is not None and arr.var.dtype.kind == "f"
+                    and arr.var.dtype == v.dtype and arr.var.shape == v.shape
+                    and arr.var.pytype is v.pytype):
+                table[v.id] = arr
+                continue
+        keep.append(op)
+    substitute(keep, table)
+    return keep
+
+
 def tidy_calls(ops: list[Op]) -> None:
     """Drop keyword arguments that only restate numpy's defaults (`axis=None`,
     `keepdims=False`) and write a one-axis tuple as the axis: the same call, parsed faster."""

@@ -147,11 +147,38 @@ def _ufunc_of(op: Op) -> Any:
 
 
 class Buffers:
-    """Buffer slots and how each op writes into them."""
+    """Where big temporaries go: one arena of bytes, planned once, in which each buffered
+    value has an offset for the span of the step it lives; the typed views of it that ops
+    write into are `_b0, _b1, ...` (`np.exp(z, out=_b3)`)."""
 
     def __init__(self) -> None:
-        self.slots: list[np.ndarray] = []
-        self.assign: dict[int, int] = {}  # id(op) -> slot
+        self.size = 0
+        self.views: list[tuple[int, tuple[int, ...], np.dtype]] = []  # (offset, shape, dtype)
+        self.assign: dict[int, int] = {}  # id(op) -> view index
+
+    def view(self, offset: int, shape: tuple[int, ...], dtype: np.dtype) -> int:
+        """The index of the view (offset, shape, dtype), made on first use."""
+        key = (offset, shape, dtype)
+        if key not in self.views:
+            self.views.append(key)
+        return self.views.index(key)
+
+    def materialize(self, pool: list[np.ndarray]) -> dict[str, np.ndarray]:
+        """The views as arrays on the arena `pool[0]`, which every recording of one compiled
+        step shares (only one of them runs at a time); it grows to the largest plan."""
+        if not pool or pool[0].nbytes < self.size:
+            pool[:] = [np.empty(max(self.size, 1), np.uint8)]
+        arena = pool[0]
+        out = {}
+        for k, (off, shape, dt) in enumerate(self.views):
+            n = int(np.prod(shape, dtype=np.int64)) * dt.itemsize
+            out[f"_b{k}"] = arena[off:off + n].view(dt).reshape(shape)
+        return out
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes of arena this recording needs."""
+        return self.size
 
     def statement(self, op: Op, r: Renderer) -> str:
         """The op's line, writing into its buffer when it has one."""
@@ -166,6 +193,18 @@ class Buffers:
         text, _ = r.expr(op)  # a method: a.sum(axis=0) -> a.sum(axis=0, out=_b3)
         sep = "" if text.endswith("()") else ", "
         return f"{name} = {text[:-1]}{sep}out=_b{slot})"
+
+
+class _Alloc:
+    """One block of the arena: the values that use it in turn (an op writing over a dying
+    input continues its block) and the span of ops it is live for."""
+
+    __slots__ = ("size", "start", "end", "uses", "offset")
+
+    def __init__(self, size: int, start: int, end: int) -> None:
+        self.size, self.start, self.end = size, start, end
+        self.uses: list[tuple[int, tuple[int, ...], np.dtype]] = []  # (id(op), shape, dtype)
+        self.offset = 0
 
 
 def _bufferable(op: Op) -> bool:
@@ -199,32 +238,52 @@ def buffers(ops: list[Op], vars_: list[Var], inline: dict[int, int]) -> Buffers:
             if v.root is not None:
                 last[v.root.id] = max(last.get(v.root.id, -1), at[i])
     escaping = {v.root.id for v in vars_ if v.escapes and v.root is not None}
-    b = Buffers()
-    free: dict[tuple[Any, ...], list[int]] = {}
-    holder: dict[int, int] = {}  # root var id -> its slot
+    allocs: list[_Alloc] = []
+    holder: dict[int, _Alloc] = {}  # root var id -> its block
     for i, op in enumerate(ops):
-        if _bufferable(op) and op.outs[0].id not in escaping:
-            v = op.outs[0]
-            key = (v.shape, v.dtype)
-            slot = None
-            uf = _ufunc_of(op)
-            if uf is not None and uf is not np.matmul:
-                for u in op.refs():
-                    if u.root is u and u.id in holder and last[u.id] == i \
-                            and (u.shape, u.dtype) == key:
-                        slot = holder.pop(u.id)
-                        break
-            if slot is None:
-                pool = free.get(key)
-                if pool:
-                    slot = pool.pop()
-                else:
-                    slot = len(b.slots)
-                    b.slots.append(np.empty(v.shape, v.dtype))
-            b.assign[id(op)] = slot
-            holder[v.id] = slot
-        for rid in [r for r in holder if last.get(r, -1) <= i]:
-            slot = holder.pop(rid)
-            arr = b.slots[slot]
-            free.setdefault((arr.shape, arr.dtype), []).append(slot)
+        if not (_bufferable(op) and op.outs[0].id not in escaping):
+            continue
+        v = op.outs[0]
+        block = None
+        uf = _ufunc_of(op)
+        if uf is not None and uf is not np.matmul:
+            for u in op.refs():
+                if u.root is u and u.id in holder and last[u.id] == i \
+                        and (u.shape, u.dtype) == (v.shape, v.dtype):
+                    block = holder.pop(u.id)
+                    break
+        if block is None:
+            block = _Alloc(v.nbytes, i, i)
+            allocs.append(block)
+        block.end = max(block.end, last.get(v.id, i))
+        block.uses.append((id(op), v.shape, v.dtype))
+        holder[v.id] = block
+    return _place(allocs)
+
+
+_ALIGN = 64
+
+
+def _place(allocs: list[_Alloc]) -> Buffers:
+    """Offsets for the blocks, biggest first, each at the lowest offset that no block live at
+    the same time covers (a greedy plan; the arena is then about the peak of live bytes)."""
+    placed: list[_Alloc] = []
+    for a in sorted(allocs, key=lambda x: -x.size):
+        busy = sorted((b.offset, b.offset + b.size) for b in placed
+                      if b.start <= a.end and a.start <= b.end)
+        off = 0
+        for lo, hi in busy:
+            if off + a.size <= lo:
+                break
+            off = max(off, -(-hi // _ALIGN) * _ALIGN)
+        a.offset = off
+        placed.append(a)
+    b = Buffers()
+    for a in allocs:
+        for op_id, shape, dt in a.uses:
+            b.assign[op_id] = b.view(a.offset, shape, dt)
+        b.size = max(b.size, a.offset + a.size)
     return b
+
+
+_ = operator

@@ -38,21 +38,34 @@ def _restore_rng(*gens_and_states: Any) -> Any:
 
 
 class Program:
-    """The generated replay: `source` and the callable `run(*args)`."""
+    """The generated replay: `source` and the callable `run(*args)`.
 
-    def __init__(self, source: str, ns: dict[str, Any], fn_name: str, stats: dict[str, Any]
-                 ) -> None:
+    Its buffers are made on the first replay (a recording that is never replayed costs no
+    memory), on the arenas of `pool`, which the recordings of one compiled step share.
+    """
+
+    def __init__(self, source: str, ns: dict[str, Any], fn_name: str, stats: dict[str, Any],
+                 buffers: Any, pool: list[np.ndarray]) -> None:
         self.source = source
         self.stats = stats
         code = compile(source, f"<compiled {fn_name}>", "exec")
         exec(code, ns)
-        self.run = ns[fn_name]
+        self._fn = ns[fn_name]
+        self._ns, self._buffers, self._pool = ns, buffers, pool
+
+    def run(self, *args: Any) -> Any:
+        """Replay on `args` (the first call makes the buffers)."""
+        self._ns.update(self._buffers.materialize(self._pool))
+        self.run = self._fn  # type: ignore[method-assign]
+        return self._fn(*args)
 
 
 def build(rec: Any, binding: Binding, found: Found, fn_name: str, arg_names: list[str],
-          arg_kinds: list[Any], output: Any, guards: list[tuple[Any, ...]]) -> Program:
+          arg_kinds: list[Any], output: Any, guards: list[tuple[Any, ...]],
+          pool: list[np.ndarray]) -> Program:
     """Plan buffers, name values and write out the replay for one recording."""
     ops = optimize.drop_scalar_asarray(list(rec.ops))
+    ops = optimize.multiply_by_one(ops)
     optimize.views(ops)
     optimize.relu_masks(ops)
     optimize.tidy_calls(ops)
@@ -66,7 +79,6 @@ def build(rec: Any, binding: Binding, found: Found, fn_name: str, arg_names: lis
     consts = Consts(namer)
     consts.ns.update(_wrap=_wrap, _MISS_STATE=MISS_STATE, _MISS_DATA=MISS_DATA,
                      _restore_rng=_restore_rng)
-    consts.ns.update({f"_b{i}": arr for i, arr in enumerate(buffers.slots)})
     r = Renderer(consts, {})
     data_names = {id(v.path[1]): v.name for v in rec.vars
                   if v.kind == "state" and v.path[0] == "data" and v.name}
@@ -76,17 +88,40 @@ def build(rec: Any, binding: Binding, found: Found, fn_name: str, arg_names: lis
     body: list[str] = []
     body += w.guards(guards)
     body += w.reads(rec.vars, ops, arg_kinds, binding, buffers)
+    early, late = _early_grad_release(binding.effects, rec.vars, ops)
+    if early:
+        body.append("# drop the old gradients now, as the step's zero_grad does (less memory)")
+        body += w.effects(early)[1:]
     body += w.ops(ops, inline, buffers)
-    body += w.effects(binding.effects)
+    body += w.effects(late)
     body.append(f"return {w.output(output)}")
     body = ["# ---- the objects the step reads and writes", *w.bind_lines, *body]
     lines += ["    " + b if b else "" for b in body]
     header = [f"# {fn_name}, recorded once and replayed as straight-line numpy.",
               "# Forward, backward and update, one comment per op; `_b*` arrays are buffers",
               "# allocated once and reused by every replay."]
-    stats = {"ops": len(ops), "recorded_ops": len(rec.ops), "buffers": len(buffers.slots),
-             "buffer_bytes": sum(b.nbytes for b in buffers.slots)}
-    return Program("\n".join(header + lines) + "\n", consts.ns, fname, stats)
+    stats = {"ops": len(ops), "recorded_ops": len(rec.ops), "buffers": len(buffers.views),
+             "buffer_bytes": buffers.nbytes}
+    return Program("\n".join(header + lines) + "\n", consts.ns, fname, stats, buffers, pool)
+
+
+def _early_grad_release(effects: list[tuple[Any, ...]], vars_: list[Var], ops: list[Op]
+                        ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """Split the effects: a .grad that the step replaces without reading the old one is
+    dropped at the start of the replay, so old and new gradients are never held together."""
+    used = plan.used_vars(ops, effects)
+    read = {id(v.path[1]) for v in vars_ if v.kind == "state" and v.path[0] == "grad"
+            and v.id in used}
+    early: list[tuple[Any, ...]] = []
+    late: list[tuple[Any, ...]] = []
+    for e in effects:
+        if e[0] == "set_grad" and id(e[1]) not in read:
+            early.append(("set_grad", e[1], None))
+            if e[2] is not None:
+                late.append(e)
+        else:
+            late.append(e)
+    return early, late
 
 
 class _Writer:

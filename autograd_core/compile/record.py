@@ -221,6 +221,8 @@ class Recorder:
         if name in _READS:
             raise self.escape(t, f"calling .{name}()")
         res = getattr(t.plain, name)(*plain(args), **plain(kwargs))
+        if res is t.plain and name not in _INPLACE_METHODS:
+            return t  # a.astype(a.dtype, copy=False) is `a` itself: nothing happens
         op = self._op("method", name, (t, *args), kwargs)
         if name in _INPLACE_METHODS:
             self._write(op, t)

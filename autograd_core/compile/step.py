@@ -43,6 +43,8 @@ class CompiledStep:
         self.cache_size = cache_size
         self._cache: OrderedDict[Any, list[Program]] = OrderedDict()
         self._last: Program | None = None
+        self._pool: list[np.ndarray] = []  # buffer arenas, shared by the recordings
+        self._running = False
         #: How calls went: recorded, replayed, replays that fell back to eager (a library
         #: check such as "all logits finite" went the other way), and recordings dropped.
         self.stats = {"recorded": 0, "replayed": 0, "eager": 0, "evicted": 0}
@@ -52,25 +54,33 @@ class CompiledStep:
 
     # ---------------------------------------------------------------- calling
     def __call__(self, *args: Any) -> Any:
-        key = _signature(args)
-        progs = self._cache.get(key)
-        if progs:
-            self._cache.move_to_end(key)
-            for prog in progs:
-                out = prog.run(*args)
-                if out is MISS_STATE:
-                    continue
-                if out is MISS_DATA:
-                    self.stats["eager"] += 1
-                    return self.fn(*args)
-                self.stats["replayed"] += 1
-                self._last = prog
-                return out
-        return self._record(key, args)
+        if self._running:
+            raise RuntimeError(f"compile: {self.__name__} was called while it was running (from "
+                               "itself, or from another thread); its replays share buffers, so "
+                               "one compiled step runs one call at a time")
+        self._running = True
+        try:
+            key = _signature(args)
+            progs = self._cache.get(key)
+            if progs:
+                self._cache.move_to_end(key)
+                for prog in progs:
+                    out = prog.run(*args)
+                    if out is MISS_STATE:
+                        continue
+                    if out is MISS_DATA:
+                        self.stats["eager"] += 1
+                        return self.fn(*args)
+                    self.stats["replayed"] += 1
+                    self._last = prog
+                    return out
+            return self._record(key, args)
+        finally:
+            self._running = False
 
     def _record(self, key: Any, args: tuple[Any, ...]) -> Any:
         names = self._names(len(args))
-        prog, result = record(self.fn, args, names)
+        prog, result = record(self.fn, args, names, self._pool)
         progs = self._cache.setdefault(key, [])
         progs.insert(0, prog)
         del progs[PER_SIGNATURE:]
@@ -146,7 +156,8 @@ def _signature(args: tuple[Any, ...]) -> Any:
     return tuple(parts)
 
 
-def record(fn: Any, args: tuple[Any, ...], names: list[str]) -> tuple[Program, Any]:
+def record(fn: Any, args: tuple[Any, ...], names: list[str], pool: list[np.ndarray]
+           ) -> tuple[Program, Any]:
     """Run `fn(*args)` eagerly while recording it; return the replay and fn's result."""
     code = getattr(getattr(fn, "__func__", fn), "__code__", None)
     rec = Recorder(code)
@@ -186,7 +197,7 @@ def record(fn: Any, args: tuple[Any, ...], names: list[str]) -> tuple[Program, A
     checks.leaks(rec)
     name = getattr(fn, "__name__", "step")
     prog = build(rec, binding, found, name if name.isidentifier() else "step", names,
-                 arg_kinds, output, pre)
+                 arg_kinds, output, pre, pool)
     return prog, result
 
 

@@ -62,6 +62,7 @@ class Binding:
         self.gens: list[tuple[tuple[Any, Any], Any]] = []
         self.effects: list[tuple[Any, ...]] = []
         self._plains: list[tuple[Any, Any]] = []  # (plain array, standin) for aliasing
+        self.names_swapped: list[tuple[Any, Any]] = []  # (binding, standin)
 
     # ---------------------------------------------------------------- in
     def _standin(self, kind: str, value: Any, path: Any, hint: str) -> Any:
@@ -125,6 +126,13 @@ class Binding:
                             pname = f.name_of_tensor(p) or "p"
                             st[k] = self.opt_state[-1][3][k] = self._standin(
                                 "state", v, ("ostate", opt, p, k), f"{k}_{pname}")
+        for arr, name, where in f.arrays.values():  # outside arrays: read at each replay
+            if where is None:
+                continue
+            short = name.rsplit(".", 1)[-1]
+            s = self._standin("state", arr, ("where", where, name), short)
+            self.names_swapped.append((where, s))
+            _where_set(where, s)
         for container, key, _name in f.generators:
             gen = slot_get((container, key))
             if isinstance(gen, np.random.Generator):
@@ -136,6 +144,12 @@ class Binding:
         """Put the eager values back; record the effects a replay must reproduce."""
         for slot, gen in self.gens:
             _slot_set(slot, gen)
+        for where, s in self.names_swapped:
+            if _where_get(where) is not s:
+                raise CompileError(f"compile: the step replaces the array "
+                                   f"{s.var.hint}, which it reads from outside; a replay "
+                                   "would not")
+            _where_set(where, s.plain)
         for opt, gi, lr, s in self.lrs:
             group = opt.param_groups[gi]
             cur = group.get("lr")
@@ -219,11 +233,15 @@ class Binding:
         self.grads = [(t, g, o, None) for t, g, o, _s in self.grads]
         self.opt_state = [(o, p, b, {}) for o, p, b, _s in self.opt_state]
         self.lrs = []
+        self.names_swapped = []
 
     def restore_on_error(self) -> None:
         """After a refused recording: put back whatever plain values can be found."""
         for slot, gen in self.gens:
             _slot_set(slot, gen)
+        for where, s in self.names_swapped:
+            if _where_get(where) is s:
+                _where_set(where, s.plain)
         for opt, gi, _lr, _s in self.lrs:
             group = opt.param_groups[gi]
             if type(group.get("lr")) is Sym:
@@ -238,6 +256,25 @@ class Binding:
             for x in (g, t.grad):
                 if isinstance(x, Tensor):
                     x._data = _plain(x._data)
+
+
+def _where_get(where: tuple[Any, ...]) -> Any:
+    kind, holder, key = where
+    if kind == "cell":
+        return holder.cell_contents
+    if kind == "attr":
+        return getattr(holder, key)
+    return holder[key]
+
+
+def _where_set(where: tuple[Any, ...], value: Any) -> None:
+    kind, holder, key = where
+    if kind == "cell":
+        holder.cell_contents = value
+    elif kind == "attr":
+        object.__setattr__(holder, key, value)
+    else:
+        holder[key] = value
 
 
 def _plain(v: Any) -> Any:
@@ -257,7 +294,10 @@ def guards(found: Found, args: tuple[Any, ...]) -> list[tuple[Any, ...]]:
     per-parameter state entries.
     """
     arg_ids = {id(a) for a in args}
-    g: list[tuple[Any, ...]] = list(found.bindings)
+    g: list[tuple[Any, ...]] = [b for b in found.bindings if not isinstance(b[3], np.ndarray)]
+    for arr, _name, where in found.arrays.values():
+        if where is not None and id(arr) not in arg_ids:
+            g.append(("where_shape", where, arr.shape, arr.dtype))
     for m, _name in found.modules.values():
         g.append(("module", m, _module_snapshot(m)))
     for t, _name in found.tensors.values():

@@ -52,7 +52,10 @@ class Found:
         self.generators: list[tuple[Any, Any, str]] = []  # (container, key, name)
         self.objects: dict[int, tuple[Any, str]] = {}  # plain objects whose attributes we saw
         self.containers: dict[int, tuple[Any, str]] = {}  # lists/dicts (mutation check)
-        self.arrays: dict[int, tuple[np.ndarray, str]] = {}
+        #: Outside arrays: id -> (array, name, where), `where` being how the step reaches it:
+        #: ("cell", cell, None), ("global", dict, name), ("attr", obj, name), ("item",
+        #: container, key), or None (an argument, or in a tuple: not swappable).
+        self.arrays: dict[int, tuple[np.ndarray, str, Any]] = {}
         self.bindings: list[tuple[str, Any, Any, Any]] = []  # ("cell"/"global", holder, key, obj)
         self.owner: dict[int, tuple[Any, str]] = {}  # parameter/buffer id -> (module, its name)
         self._seen: set[int] = set()
@@ -101,7 +104,7 @@ def _visit_callable(found: Found, fn: Any, depth: int, top: bool = False) -> Non
             continue
         if top:
             found.bindings.append(("cell", cell, None, obj, name))
-        _visit(found, obj, name, depth + 1)
+        _visit(found, obj, name, depth + 1, ("cell", cell, None))
     g = fn.__globals__
     for name in _names(code):
         if name in g:
@@ -110,7 +113,7 @@ def _visit_callable(found: Found, fn: Any, depth: int, top: bool = False) -> Non
                 continue
             if top:
                 found.bindings.append(("global", g, name, obj, name))
-            _visit(found, obj, name, depth + 1)
+            _visit(found, obj, name, depth + 1, ("global", g, name))
     for d in (fn.__defaults__ or ()):
         _visit(found, d, "default", depth + 1)
 
@@ -124,7 +127,7 @@ def _names(code: types.CodeType) -> list[str]:
     return names
 
 
-def _visit(found: Found, obj: Any, name: str, depth: int) -> None:
+def _visit(found: Found, obj: Any, name: str, depth: int, where: Any = None) -> None:
     if depth > _MAX_DEPTH or obj is None or isinstance(obj, (int, float, str, bytes, bool)):
         return
     if id(obj) in found._seen:
@@ -137,7 +140,7 @@ def _visit(found: Found, obj: Any, name: str, depth: int) -> None:
         found.values.append(name)
         return
     if isinstance(obj, np.ndarray):
-        found.arrays[id(obj)] = (obj, name)
+        found.arrays[id(obj)] = (obj, name, where)
         return
     if isinstance(obj, np.random.Generator) or isinstance(obj, types.ModuleType):
         return
@@ -157,7 +160,7 @@ def _visit(found: Found, obj: Any, name: str, depth: int) -> None:
         items = obj.items() if isinstance(obj, dict) else enumerate(obj)
         for k, v in items:
             _visit(found, v, f"{name}[{k!r}]" if isinstance(obj, dict) else f"{name}[{k}]",
-                   depth + 1)
+                   depth + 1, ("item", obj, k) if isinstance(obj, (list, dict)) else None)
     elif isinstance(obj, (types.FunctionType, types.MethodType, functools.partial)):
         _visit_callable(found, obj, depth)
     elif hasattr(obj, "__dict__") and not isinstance(obj, type):
@@ -165,7 +168,7 @@ def _visit(found: Found, obj: Any, name: str, depth: int) -> None:
         for k, v in list(vars(obj).items()):
             if isinstance(v, np.random.Generator):
                 found.generators.append((obj, k, f"{name}.{k}"))
-            _visit(found, v, f"{name}.{k}", depth + 1)
+            _visit(found, v, f"{name}.{k}", depth + 1, ("attr", obj, k))
 
 
 def _visit_module(found: Found, model: Any, name: str, depth: int) -> None:
@@ -191,4 +194,4 @@ def _visit_module(found: Found, model: Any, name: str, depth: int) -> None:
             if isinstance(v, np.random.Generator):
                 found.generators.append((mod, k, f"{full}.{k}"))
             elif not isinstance(v, (int, float, str, bool)) and v is not None:
-                _visit(found, v, f"{full}.{k}", depth + 1)
+                _visit(found, v, f"{full}.{k}", depth + 1, ("attr", mod, k))

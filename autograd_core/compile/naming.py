@@ -85,6 +85,8 @@ def name_all(vars_: list[Var], ops: list[Op], found: Found, arg_names: list[str]
     for v in vars_:
         if v.kind == "state" and v.path[0] in ("grad", "ostate", "group") and v.id in used:
             v.name = namer.unique(_state_name(v, vars_, found))
+        elif v.kind == "state" and v.path[0] == "where" and v.id in used:
+            v.name = namer.unique(v.hint)
     _name_module_outputs(ops, layers, namer)
     for v in vars_:  # gradients, after the values they are the gradient of
         if v.name is None and v.grad_of is not None and v.grad_of.name is not None:

@@ -170,6 +170,10 @@ class _Writer:
                     self.consts.ns["G"] = g[1]
                     ref = f"G[{g[2]!r}]"
                 conds.append(f"{ref} {self.same(g[3])}")
+            elif kind == "where_shape":
+                ref = self.where_ref(g[1])
+                conds.append(f"{ref}.shape != {g[2]!r}")
+                conds.append(f"{ref}.dtype != {self.r.arg(_dtype_const(g[3]))}")
             elif kind == "module":
                 m = self.obj(g[1])
                 for attr, v, _by_value in g[2]:
@@ -201,6 +205,20 @@ class _Writer:
         for c in conds:
             out.append(f"if {c}: return _MISS_STATE")
         return out
+
+    def where_ref(self, where: tuple[Any, ...]) -> str:
+        """Source text reading an outside array where the step found it."""
+        kind, holder, key = where
+        if kind == "cell":
+            name = self.consts.name(holder, "_cell")
+            return f"{name}.cell_contents"
+        if kind == "global":
+            self.consts.ns["G"] = holder
+            return f"G[{key!r}]"
+        h = self.lit(holder)
+        if kind == "attr":
+            return f"{h}.{key}" if key.isidentifier() else f"getattr({h}, {key!r})"
+        return f"{h}[{key!r}]"
 
     def same(self, v: Any) -> str:
         """`is not v` for objects, `!= v` for numbers and strings: the miss condition."""
@@ -241,6 +259,8 @@ class _Writer:
                 out.append(f"{v.name} = {self.obj(p[1])}.param_groups[{p[2]}][{p[3]!r}]")
             elif p[0] == "ostate":
                 out.append(f"{v.name} = {self.obj(p[1])}.state[{self.obj(p[2])}][{p[3]!r}]")
+            elif p[0] == "where":
+                out.append(f"{v.name} = {self.where_ref(p[1])}")
         slots = {id(o.fn[0]): o.fn[0] for o in ops if o.kind == "rng"}
         first_rng = next((i for i, o in enumerate(ops) if o.kind == "rng"), None)
         guarded = first_rng is not None and any(

@@ -387,12 +387,22 @@ def _calls_directly(frame: Any, name: str) -> bool:
 
 
 def _converting(orig: Any) -> Any:
+    here = context._HERE
+    name = orig.__name__
+
     def conversion(*args: Any, **kwargs: Any) -> Any:
         rec = REC[0]
-        if rec is None or not has_standin((args, kwargs)) or \
-                sys._getframe(1).f_globals.get("__name__", "").startswith("numpy"):
+        frame = sys._getframe(1)
+        if rec is None or frame.f_globals.get("__name__", "").startswith("numpy"):
             return orig(*args, **kwargs)
-        return rec.create(orig, args, kwargs)
+        if has_standin((args, kwargs)):
+            return rec.create(orig, args, kwargs)
+        # An array made from Python numbers or lists is made afresh in every replay (and
+        # becomes a constant of the replay); an outside array passes through untouched.
+        if args and not isinstance(args[0], np.ndarray) and \
+                not frame.f_code.co_filename.startswith(here) and _calls_directly(frame, name):
+            return rec.create(orig, args, kwargs)
+        return orig(*args, **kwargs)
     conversion.__name__, conversion.__doc__ = orig.__name__, orig.__doc__
     return conversion
 

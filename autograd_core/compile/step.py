@@ -186,14 +186,13 @@ def record(fn: Any, args: tuple[Any, ...], names: list[str], pool: list[np.ndarr
         REC[0] = None
         if not ok:
             binding.restore_on_error()
-    known = {id(p) for p, _s in binding._plains} | set(found.arrays)
     arg_kinds = [next((s.var for p, s in binding._plains if p is (a._data if isinstance(
         a, Tensor) else a)), None) for a in args]
     del bargs, ret
     binding.release()
     rec.check_guard_order()
     snap.check()
-    checks.constants(rec, known)
+    checks.constants(rec)
     checks.leaks(rec)
     name = getattr(fn, "__name__", "step")
     prog = build(rec, binding, found, name if name.isidentifier() else "step", names,

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import nn
 import optim
@@ -529,3 +531,43 @@ def test_tensor_ops_compiled_equal_eager():
     eager, compiled = _tensor_step(_many_ops), ag_compile(_tensor_step(_many_ops))
     assert [eager().item() for _ in range(8)] == [compiled().item() for _ in range(8)]
     assert compiled.stats["replayed"] == 7
+
+
+_ACTS = {"relu": nn.ReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid, "gelu": nn.GELU}
+_OPTS = {"sgd": lambda ps: optim.SGD(ps, lr=0.05),
+         "momentum": lambda ps: optim.SGD(ps, lr=0.05, momentum=0.9, weight_decay=1e-2),
+         "rmsprop": lambda ps: optim.RMSprop(ps, lr=0.01),
+         "adagrad": lambda ps: optim.Adagrad(ps, lr=0.05)}
+
+
+@settings(max_examples=15, deadline=None)
+@given(n_in=st.integers(1, 7), hidden=st.integers(1, 9), n_out=st.integers(2, 4),
+       batch=st.integers(1, 12), act=st.sampled_from(sorted(_ACTS)),
+       opt=st.sampled_from(sorted(_OPTS)), dtype=st.sampled_from([np.float32, np.float64]),
+       seed=st.integers(0, 2**16))
+def test_any_small_mlp_compiled_equals_eager(n_in, hidden, n_out, batch, act, opt, dtype,
+                                             seed):
+    rng = np.random.default_rng(seed)
+    x = Tensor(rng.normal(size=(batch, n_in)).astype(dtype))
+    y = rng.integers(0, n_out, batch)
+
+    def run(compiled):
+        nn.manual_seed(seed)
+        model = nn.Sequential(nn.Linear(n_in, hidden, dtype=dtype), _ACTS[act](),
+                              nn.Linear(hidden, n_out, dtype=dtype))
+        o = _OPTS[opt](model.parameters())
+
+        def train_step():
+            loss = nn.functional.cross_entropy(model(x), y)
+            o.zero_grad()
+            loss.backward()
+            o.step()
+            return loss
+
+        step = ag_compile(train_step) if compiled else train_step
+        return [step().item() for _ in range(5)], model
+
+    (le, m1), (lc, m2) = run(False), run(True)
+    assert le == lc
+    for a, b in zip(m1.parameters(), m2.parameters()):
+        assert np.array_equal(a.data, b.data)

@@ -328,7 +328,7 @@ def _uniform(ops: list[Op]) -> None:
                 continue
             first = arr.flat[0]
             if np.all(arr == first) or (np.isnan(first) and np.all(np.isnan(arr))):
-                args[i] = Const(arr.dtype.type(first), c.hint)
+                args[i] = Const(arr.dtype.type(first), "c")
         op.args = tuple(args)
 
 

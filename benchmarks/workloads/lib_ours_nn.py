@@ -16,7 +16,7 @@ def _linears(params: list[np.ndarray]) -> list[Any]:
     """nn.Linear layers loaded with the shared initial weights, whatever their layout."""
     layers = []
     for w, b in zip(params[::2], params[1::2]):
-        layer = nn.Linear(w.shape[0], w.shape[1])
+        layer = nn.Linear(w.shape[0], w.shape[1], dtype=w.dtype)
         # PyTorch stores weight as (out, in); accept either layout.
         wd = w.T if layer.weight.data.shape == w.T.shape else w
         layer.weight.data[...] = wd

@@ -84,9 +84,11 @@ def build(rec: Any, binding: Binding, found: Found, fn_name: str, arg_names: lis
                   if v.kind == "state" and v.path[0] == "data" and v.name}
     w = _Writer(r, consts, found, namer, data_names)
     fname = sanitize(fn_name)
-    lines = [f"def {fname}({', '.join(arg_names)}):"]
+    checks = w.guards(guards)
     body: list[str] = []
-    body += w.guards(guards)
+    if checks:
+        body += ["if not _state_as_recorded():  # else the step is recorded again",
+                 "    return _MISS_STATE"]
     body += w.reads(rec.vars, ops, arg_kinds, binding, buffers)
     early, late = _early_grad_release(binding.effects, rec.vars, ops)
     if early:
@@ -95,14 +97,22 @@ def build(rec: Any, binding: Binding, found: Found, fn_name: str, arg_names: lis
     body += w.ops(ops, inline, buffers)
     body += w.effects(late)
     body.append(f"return {w.output(output)}")
-    body = ["# ---- the objects the step reads and writes", *w.bind_lines, *body]
+    lines = [f"# {fn_name}, recorded once and replayed as straight-line numpy: forward,",
+             "# backward and update, one comment per op. `_b*` arrays are buffers made once",
+             "# and reused by every replay; T, M, O hold the step's tensors, modules and",
+             "# optimizers by name."]
+    lines += w.constants()
+    lines += ["", *w.bind_lines, "", "", f"def {fname}({', '.join(arg_names)}):"]
     lines += ["    " + b if b else "" for b in body]
-    header = [f"# {fn_name}, recorded once and replayed as straight-line numpy.",
-              "# Forward, backward and update, one comment per op; `_b*` arrays are buffers",
-              "# allocated once and reused by every replay."]
+    if checks:
+        lines += ["", "", "def _state_as_recorded():",
+                  '    """The state the recording started from: same objects, shapes, '
+                  'settings."""']
+        lines += [f"    if {c}: return False" for c in checks]
+        lines.append("    return True")
     stats = {"ops": len(ops), "recorded_ops": len(rec.ops), "buffers": len(buffers.views),
              "buffer_bytes": buffers.nbytes}
-    return Program("\n".join(header + lines) + "\n", consts.ns, fname, stats, buffers, pool)
+    return Program("\n".join(lines) + "\n", consts.ns, fname, stats, buffers, pool)
 
 
 def _early_grad_release(effects: list[tuple[Any, ...]], vars_: list[Var], ops: list[Op]
@@ -158,7 +168,7 @@ class _Writer:
 
     # ---------------------------------------------------------------- checks
     def guards(self, guards: list[tuple[Any, ...]]) -> list[str]:
-        out = ["# ---- replay only while the state is as recorded (else record again)"]
+        """The conditions under which the state is *not* as recorded."""
         conds: list[str] = []
         for g in guards:
             kind = g[0]
@@ -202,9 +212,16 @@ class _Writer:
                 st = f"{self.obj(g[1])}.state.get({self.obj(g[2])})"
                 conds.append(f"{st} is not None" if g[3] is None else
                              f"{st} is None or {st}.keys() != {self.lit(g[3])}")
-        for c in conds:
-            out.append(f"if {c}: return _MISS_STATE")
-        return out
+        return conds
+
+    def constants(self) -> list[str]:
+        """Comment lines showing the values computed once (hoisted constants)."""
+        out = []
+        for name, obj in self.consts.ns.items():
+            text = _describe_constant(obj)
+            if text is not None:
+                out.append(f"#   {name} = {text}")
+        return ["# Constants computed once, when the step was recorded:", *out] if out else []
 
     def where_ref(self, where: tuple[Any, ...]) -> str:
         """Source text reading an outside array where the step found it."""
@@ -232,6 +249,8 @@ class _Writer:
         if v is None or isinstance(v, (bool, int, str)) or (isinstance(v, float)
                                                              and np.isfinite(v)):
             return repr(v)
+        if isinstance(v, frozenset) and all(isinstance(k, str) for k in v):
+            return "{" + ", ".join(repr(k) for k in sorted(v)) + "}" if v else "set()"
         if isinstance(v, tuple) and all(isinstance(i, (int, float, bool)) for i in v):
             return repr(v)
         for table in (self.found.tensors, self.found.modules, self.found.optimizers):
@@ -369,6 +388,21 @@ class _Writer:
         if kind == "list":
             return "[" + ", ".join(inner) + "]"
         return "{" + ", ".join(f"{k!r}: {v}" for k, v in zip(spec[2], inner)) + "}"
+
+
+def _describe_constant(obj: Any) -> str | None:
+    """Source-like text for a constant of the replay (None for objects that are not data)."""
+    if isinstance(obj, np.generic) and not isinstance(obj, np.bool_):
+        return f"np.{obj.dtype.name}({obj.item()!r})"
+    if not isinstance(obj, np.ndarray) or obj.dtype.kind not in "biuf":
+        return None
+    if obj.ndim == 1 and obj.dtype.kind in "iu" and np.array_equal(obj, np.arange(obj.size)):
+        return f"np.arange({obj.size})"
+    if obj.size and np.all(obj == obj.flat[0]):
+        return f"np.full({obj.shape}, {obj.flat[0].item()!r}, dtype=np.{obj.dtype.name})"
+    if obj.size <= 8:
+        return f"np.array({obj.tolist()!r}, dtype=np.{obj.dtype.name})"
+    return f"<an array of shape {obj.shape}, {obj.dtype}>"
 
 
 def _dtype_const(d: np.dtype) -> Any:

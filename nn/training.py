@@ -34,7 +34,7 @@ from .callbacks import (
     GradientMonitor,
     GradientWarning,
 )
-from .utils import clip_grad_norm_
+from .utils import _clip_grad_norm_2, clip_grad_norm_
 
 __all__ = ["fit", "evaluate", "History", "accuracy", "Callback", "EarlyStopping",
            "GradientMonitor", "GradientWarning", "Checkpoint", "FitState"]
@@ -185,7 +185,7 @@ def fit(model: Any, loss_fn: Callable[[Any, Any], Any], optimizer: Any,
         train_loader: Iterable[Any], epochs: int, val_loader: Iterable[Any] | None = None,
         metrics: Sequence[str | Metric] = ("accuracy",), callbacks: Sequence[Callback] = (),
         scheduler: Any = None, progress: bool = True,
-        clip_grad_norm: float | None = None) -> History:
+        clip_grad_norm: float | None = None, compile: bool = False) -> History:
     """Train `model` for `epochs` passes over `train_loader`; return the per-epoch `History`.
 
     Logs per epoch: `loss` and each metric on the training batches (running means over the
@@ -200,6 +200,8 @@ def fit(model: Any, loss_fn: Callable[[Any, Any], Any], optimizer: Any,
     fns = _resolve_metrics(metrics)
     params = list(model.parameters())
     state = FitState(model=model, optimizer=optimizer, loss_fn=loss_fn, history=History())
+    step, where = _compiled_step(model, loss_fn, optimizer, params, clip_grad_norm,
+                                 callbacks) if compile else (None, [0, 0])
     show = _show_progress(progress)
     tqdm = _tqdm() if show else None
     for cb in callbacks:
@@ -218,16 +220,22 @@ def fit(model: Any, loss_fn: Callable[[Any, Any], Any], optimizer: Any,
             bar = tqdm(total=_len(train_loader), desc=f"epoch {epoch}/{epochs}", unit="batch",
                        leave=True, dynamic_ncols=True, file=sys.stderr)
         for xb, yb in train_loader:             # 1. draw a minibatch
-            out = model(xb)                     # 2. forward pass
-            loss = loss_fn(out, yb)             # 3. loss
-            optimizer.zero_grad()
-            _check_loss(loss, epoch, n)
-            loss.backward()                     # 4. backward pass: the gradients
-            for cb in callbacks:
-                cb.on_after_backward(state)
-            if clip_grad_norm is not None:
-                clip_grad_norm_(params, clip_grad_norm)
-            optimizer.step()                    # 5. update: one gradient step
+            if step is not None:                # 2-5, recorded once and replayed
+                where[:] = epoch, n
+                loss, out = step(xb, yb)
+                for cb in callbacks:
+                    cb.on_after_backward(state)
+            else:
+                out = model(xb)                 # 2. forward pass
+                loss = loss_fn(out, yb)         # 3. loss
+                optimizer.zero_grad()
+                _check_loss(loss, epoch, n)
+                loss.backward()                 # 4. backward pass: the gradients
+                for cb in callbacks:
+                    cb.on_after_backward(state)
+                if clip_grad_norm is not None:
+                    clip_grad_norm_(params, clip_grad_norm)
+                optimizer.step()                # 5. update: one gradient step
             b = len(yb)
             sums["loss"] += float(loss.item()) * b
             for name, f in fns.items():
@@ -265,6 +273,54 @@ def fit(model: Any, loss_fn: Callable[[Any, Any], Any], optimizer: Any,
     return state.history
 
 
+def _compiled_step(model: Any, loss_fn: Callable[[Any, Any], Any], optimizer: Any,
+                   params: list[Any], clip: float | None, callbacks: Sequence[Callback]
+                   ) -> tuple[Any, list[int]]:
+    """fit's steps 2-5 as one compiled function (see `fit`), and the [epoch, examples seen]
+    it reports a non-finite loss with. Kept on the model, so that `fit(..., epochs=1)` called
+    once per epoch records once, not once per call."""
+    from autograd_core.compile import compile as compile_step
+
+    for cb in callbacks:
+        if type(cb).on_after_backward is not Callback.on_after_backward and not (
+                cb.reads_gradients_only and clip is None):
+            raise ValueError(
+                f"fit(compile=True): the callback {type(cb).__name__} runs on_after_backward, "
+                "which must come between backward and the update (it may change the "
+                "gradients, or clip_grad_norm would change them after it); a compiled step "
+                "cannot stop there. Use compile=False with this callback")
+
+    cache = model.__dict__.setdefault("_fit_compiled", {})
+    key = (id(loss_fn), id(optimizer), clip, tuple(map(id, params)))
+    if key in cache:
+        return cache[key]
+    where = [0, 0]
+
+    def train_step(xb: Any, yb: Any) -> Any:
+        out = model(xb)
+        loss = loss_fn(out, yb)
+        optimizer.zero_grad()
+        _check_loss_array(loss, where)
+        loss.backward()
+        if clip is not None:
+            _clip_grad_norm_2(params, clip)
+        optimizer.step()
+        return loss, out
+
+    cache[key] = compile_step(train_step), where
+    return cache[key]
+
+
+def _check_loss_array(loss: Any, where: list[int]) -> None:
+    """_check_loss on the loss's array: a check that a compiled step replays, so a non-finite
+    loss hands the batch to the eager step, which raises here before any update."""
+    if not isinstance(loss, Node) or not loss.requires_grad or getattr(loss, "size", 1) != 1:
+        raise TypeError(f"fit: loss_fn must return a scalar Tensor that requires grad, got "
+                        f"{loss!r:.120}")
+    if not np.isfinite(loss.data).all():  # type: ignore[attr-defined]
+        _check_loss_value(float(loss.data), where[0], where[1])  # type: ignore[attr-defined]
+
+
 def _len(loader: Any) -> int | None:
     try:
         return len(loader)
@@ -276,7 +332,10 @@ def _check_loss(loss: Any, epoch: int, seen: int) -> None:
     if not isinstance(loss, Node) or not loss.requires_grad or getattr(loss, "size", 1) != 1:
         raise TypeError(f"fit: loss_fn must return a scalar Tensor that requires grad, got "
                         f"{loss!r:.120}")
-    v = float(loss.item())  # type: ignore[attr-defined]
+    _check_loss_value(float(loss.item()), epoch, seen)  # type: ignore[attr-defined]
+
+
+def _check_loss_value(v: float, epoch: int, seen: int) -> None:
     if not math.isfinite(v):
         raise FloatingPointError(
             f"fit: the loss became {v} at epoch {epoch} (after {seen} examples): the step was "

@@ -10,6 +10,7 @@ needs neither `nn` nor `optim`: a module has `_parameters`, `_modules` and
 from __future__ import annotations
 
 import functools
+import sys
 import types
 from typing import Any
 
@@ -18,9 +19,10 @@ import numpy as np
 from ..tensor import Tensor
 from ..value import Value
 
-#: Places that hold a random generator the step may draw from, as (container, key) pairs:
-#: `nn` registers its module-level generator here, so that a recorded step draws from it
-#: afresh at every replay instead of freezing the first draw.
+#: Places that hold a random generator a step may draw from, as (container, key) pairs, so
+#: that a recorded step draws from it afresh at every replay instead of freezing the first
+#: draw. A module can also name its own in a module-level `__random_generator_slots__` list
+#: (nn does, for the generator behind nn.manual_seed), without importing compile.
 GENERATOR_SLOTS: list[tuple[Any, Any]] = []
 
 _MAX_DEPTH = 6
@@ -72,9 +74,20 @@ def discover(fn: Any, args: tuple[Any, ...], arg_names: list[str]) -> Found:
     for a, name in zip(args, arg_names):
         _visit(found, a, name, 0)
     _visit_callable(found, fn, 0, top=True)
-    for container, key in GENERATOR_SLOTS:
+    for container, key in [*GENERATOR_SLOTS, *_module_slots()]:
         found.generators.append((container, key, "rng"))
     return found
+
+
+def _module_slots() -> list[tuple[Any, Any]]:
+    """The `__random_generator_slots__` of every loaded module (read from its __dict__, so
+    that no lazy module attribute is triggered)."""
+    slots: list[tuple[Any, Any]] = []
+    for mod in list(sys.modules.values()):
+        d = getattr(mod, "__dict__", None)
+        if isinstance(d, dict):
+            slots += d.get("__random_generator_slots__", ())
+    return slots
 
 
 def _visit_callable(found: Found, fn: Any, depth: int, top: bool = False) -> None:

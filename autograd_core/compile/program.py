@@ -83,6 +83,9 @@ def build(rec: Any, binding: Binding, found: Found, fn_name: str, arg_names: lis
     data_names = {id(v.path[1]): v.name for v in rec.vars
                   if v.kind == "state" and v.path[0] == "data" and v.name}
     w = _Writer(r, consts, found, namer, data_names)
+    used = plan.used_vars(ops, binding.effects)
+    w.grads_read = {id(v.path[1]) for v in rec.vars if v.kind == "state"
+                    and v.path[0] == "grad" and v.id in used}
     fname = sanitize(fn_name)
     checks = w.guards(guards)
     body: list[str] = []
@@ -144,6 +147,7 @@ class _Writer:
         self.data_names = data_names  # tensor id -> the name of its data in the source
         self.bind_lines: list[str] = []
         self.rng_states: list[str] = []
+        self.grads_read: set[int] = set()  # ids of tensors whose old .grad the replay reads
 
     def obj(self, o: Any) -> str:
         """A local name for a found object, bound once at the top of the replay from the
@@ -183,7 +187,7 @@ class _Writer:
             elif kind == "where_shape":
                 ref = self.where_ref(g[1])
                 conds.append(f"{ref}.shape != {g[2]!r}")
-                conds.append(f"{ref}.dtype != {self.r.arg(_dtype_const(g[3]))}")
+                conds.append(f"{ref}.dtype != {self.dtype(g[3])}")
             elif kind == "module":
                 m = self.obj(g[1])
                 for attr, v, _by_value in g[2]:
@@ -195,11 +199,11 @@ class _Writer:
             elif kind == "shape":
                 t = self.obj(g[1])
                 conds.append(f"{t}._data.shape != {g[2]!r}")
-                conds.append(f"{t}._data.dtype != {self.r.arg(_dtype_const(g[3]))}")
+                conds.append(f"{t}._data.dtype != {self.dtype(g[3])}")
             elif kind == "grad":
                 t = self.obj(g[1])
                 conds.append(f"{t}.grad is {'not ' if g[2] is None else ''}None")
-                if g[2] is not None:
+                if g[2] is not None and id(g[1]) in self.grads_read:
                     conds.append(f"{t}.grad.shape != {g[2][0]!r}")
             elif kind == "ngroups":
                 conds.append(f"len({self.obj(g[1])}.param_groups) != {g[2]}")
@@ -211,7 +215,7 @@ class _Writer:
             elif kind == "ostate":
                 st = f"{self.obj(g[1])}.state.get({self.obj(g[2])})"
                 conds.append(f"{st} is not None" if g[3] is None else
-                             f"{st} is None or {st}.keys() != {self.lit(g[3])}")
+                             f"(st := {st}) is None or st.keys() != {self.lit(g[3])}")
         return conds
 
     def constants(self) -> list[str]:
@@ -236,6 +240,11 @@ class _Writer:
         if kind == "attr":
             return f"{h}.{key}" if key.isidentifier() else f"getattr({h}, {key!r})"
         return f"{h}[{key!r}]"
+
+    def dtype(self, d: np.dtype) -> str:
+        """A namespace constant for dtype `d` (comparing with the dtype object is 3x faster
+        than with np.float32, which numpy converts each time)."""
+        return self.consts.name(d, d.name, numbered=False)
 
     def same(self, v: Any) -> str:
         """`is not v` for objects, `!= v` for numbers and strings: the miss condition."""
@@ -405,7 +414,3 @@ def _describe_constant(obj: Any) -> str | None:
     return f"<an array of shape {obj.shape}, {obj.dtype}>"
 
 
-def _dtype_const(d: np.dtype) -> Any:
-    from .ir import Const
-
-    return Const(d)

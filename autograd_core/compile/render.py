@@ -38,11 +38,14 @@ class Consts:
         self.ns: dict[str, Any] = {"np": np}
         self._by_id: dict[int, str] = {}
 
-    def name(self, obj: Any, base: str = "c") -> str:
-        """The namespace name of `obj` (bound on first use)."""
+    def name(self, obj: Any, base: str = "c", numbered: bool | None = None) -> str:
+        """The namespace name of `obj` (bound on first use; base1, base2... unless the base
+        is a name of its own)."""
         key = id(obj)
         if key not in self._by_id:
-            nm = self.namer.unique(base, numbered=not base.startswith("_"))
+            if numbered is None:
+                numbered = not base.startswith("_")
+            nm = self.namer.unique(base, numbered=numbered)
             self.ns[nm] = obj
             self._by_id[key] = nm
         return self._by_id[key]

@@ -459,6 +459,10 @@ MODELS = {
                    lambda o, y: _F.binary_cross_entropy_with_logits(
                        o.reshape(-1), Tensor((y > 0).astype(np.float32))),
                    optim.SGD, dict(lr=0.1)),
+    "adam": (lambda: nn.Sequential(nn.Linear(6, 8), nn.ReLU(), nn.Linear(8, 3)),
+             _F.cross_entropy, optim.Adam, dict(lr=0.01)),
+    "adamw-amsgrad": (lambda: nn.Sequential(nn.Linear(6, 8), nn.ReLU(), nn.Linear(8, 3)),
+                      _F.cross_entropy, optim.AdamW, dict(lr=0.01, amsgrad=True)),
     "batchnorm": (lambda: nn.Sequential(nn.Linear(6, 8), nn.BatchNorm1d(8), nn.ReLU(),
                                         nn.Linear(8, 3)),
                   _F.cross_entropy, optim.SGD, dict(lr=0.1)),
@@ -565,3 +569,68 @@ def test_any_small_mlp_compiled_equals_eager(n_in, hidden, n_out, batch, act, op
     assert le == lc
     for a, b in zip(m1.parameters(), m2.parameters()):
         assert np.array_equal(a.data, b.data)
+
+
+# ---------------------------------------------------------------- fit(compile=True)
+
+def _fit_run(compiled, epochs=3, **kw):
+    model, opt, loader = _digits(lambda ps: optim.SGD(ps, lr=0.1, momentum=0.9))
+    sched = optim.lr_scheduler.StepLR(opt, step_size=1, gamma=0.7)
+    hist = nn.fit(model, nn.functional.cross_entropy, opt, loader, epochs=epochs,
+                  progress=False, compile=compiled, scheduler=sched, **kw)
+    logs = hist.as_dict()
+    logs.pop("time")
+    return logs, model, opt
+
+
+@pytest.mark.parametrize("clip", [None, 0.5], ids=["no-clip", "clip"])
+def test_fit_compile_gives_the_same_history_and_weights(clip):
+    h1, m1, o1 = _fit_run(False, clip_grad_norm=clip)
+    h2, m2, o2 = _fit_run(True, clip_grad_norm=clip)
+    assert h1 == h2
+    _assert_same_state(m1, o1, m2, o2)
+    step, _ = next(iter(m2.__dict__["_fit_compiled"].values()))
+    assert step.stats["replayed"] == 3 * 45 - 3 and step.stats["eager"] == 0
+
+
+def test_fit_compile_records_once_across_calls():
+    model, opt, loader = _digits(lambda ps: optim.SGD(ps, lr=0.1))
+    for _ in range(3):
+        nn.fit(model, nn.functional.cross_entropy, opt, loader, epochs=1, progress=False,
+               compile=True)
+    step, _ = next(iter(model.__dict__["_fit_compiled"].values()))
+    assert step.stats["recorded"] == 3  # first step, steady state, short last batch
+
+
+def test_fit_compile_and_callbacks():
+    m1, m2 = nn.GradientMonitor(), nn.GradientMonitor()
+    _fit_run(False, callbacks=[m1])
+    _fit_run(True, callbacks=[m2])
+    assert m1.norms == m2.norms  # called after the compiled step, on the same gradients
+
+    class Scale(nn.Callback):
+        def on_after_backward(self, state):
+            for p in state.model.parameters():
+                p.grad.data[...] *= 0.5
+
+    with pytest.raises(ValueError, match="on_after_backward"):
+        _fit_run(True, callbacks=[Scale()])
+    with pytest.raises(ValueError, match="on_after_backward"):
+        _fit_run(True, callbacks=[nn.GradientMonitor()], clip_grad_norm=1.0)
+
+
+def test_fit_compile_stops_on_a_non_finite_loss_like_eager():
+    def run(compiled):
+        x, y, params = common.w6_data(0)
+        x[700, 3] = np.inf  # the batch holding this row has a non-finite loss
+        model = lib_ours_nn._digits_model(params)
+        opt = optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+        loader = nn.DataLoader(x, y, batch_size=32, rng=np.random.default_rng(0))
+        with pytest.raises(FloatingPointError, match="the loss became") as err:
+            nn.fit(model, nn.functional.cross_entropy, opt, loader, epochs=2, progress=False,
+                   compile=compiled)
+        return str(err.value), [p.data.copy() for p in model.parameters()]
+
+    (e1, p1), (e2, p2) = run(False), run(True)
+    assert e1 == e2
+    assert all(np.array_equal(a, b, equal_nan=True) for a, b in zip(p1, p2))

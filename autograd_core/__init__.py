@@ -3,8 +3,13 @@
 `Value` (scalars, micrograd's API) and `Tensor` (arrays, PyTorch's vocabulary) share one graph
 engine: operations are recorded in the forward pass and `backward()` replays the chain rule in
 reverse topological order.
+
+The package is built in layers, each a subpackage that imports only the ones below it:
+engine -> functions -> tensor, value -> checking, viz -> app (the README's "Architecture").
+This file is the public face: every name users need, from the layers' own faces.
 """
 
+from .checking import *  # noqa: F401,F403
 from .engine import (
     AnomalyError,
     Function,
@@ -18,7 +23,6 @@ from .engine import (
     no_grad,
     set_grad_enabled,
 )
-from .gradcheck import *  # noqa: F401,F403
 from .tensor import *  # noqa: F401,F403
 from .tensor import Tensor
 from .value import Value

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from .gradcheck import check_gradients
+from .checking import check_gradients
 from .tensor import Tensor
 
 __all__ = ["tensors", "broadcastable_shapes", "index_expressions", "assert_grads_close"]

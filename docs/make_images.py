@@ -22,7 +22,7 @@ from autograd_core import Tensor, Value  # noqa: E402
 
 def neuron() -> Value:
     """o = tanh(x1*w1 + x2*w2 + b), micrograd's README example (the demo's), after backward()."""
-    from autograd_core.demo import build_neuron
+    from autograd_core.app.demo import build_neuron
 
     o, _ = build_neuron()
     o.backward()  # drawing after backward is the usual habit, and works

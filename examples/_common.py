@@ -54,7 +54,7 @@ def save(fig: Any, out: str, name: str) -> Path:
 def draw(root: Any, out: str, name: str, **options: Any) -> Path | None:
     """Draw a graph with autograd_core.viz: an SVG when graphviz is installed, else a .dot file."""
     try:
-        from autograd_core.demo import write_graph
+        from autograd_core.app.demo import write_graph
         from autograd_core.viz import to_dot  # noqa: F401
     except ImportError:
         print("graph drawing (autograd_core.viz) is not available in this version")

@@ -5,6 +5,7 @@ from . import functional, init, utils
 from . import functional as F
 from ._random import manual_seed
 from .activations import *
+from .containers import *
 from .data import *
 from .datasets import *
 from .layers import *

@@ -14,8 +14,7 @@ import numpy as np
 
 from autograd_core import Tensor
 
-__all__ = ["Parameter", "Module", "Sequential", "ModuleList", "RemovableHandle",
-           "IncompatibleKeys"]
+__all__ = ["Parameter", "Module", "RemovableHandle", "IncompatibleKeys"]
 
 
 class Parameter(Tensor):
@@ -406,8 +405,3 @@ class Module:
             return f"{type(self).__name__}({extra})"
         head = f"{type(self).__name__}({extra}" if extra else f"{type(self).__name__}("
         return head + ("\n" if not extra else ",\n") + "\n".join(lines) + "\n)"
-
-
-# The containers live in containers.py (they only use Module's public API); re-exported here so
-# `from nn.module import Sequential` keeps working. Imported last: containers.py needs `Module`.
-from .containers import ModuleList, Sequential  # noqa: E402

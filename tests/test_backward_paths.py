@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from autograd_core import Node, Tensor, Value, grad
-from autograd_core.checks import OPS, OpCase
+from autograd_core.checking.checks import OPS, OpCase
 
 
 def _scalar(out: Any, rng: np.random.Generator) -> Any:
@@ -101,7 +101,7 @@ def test_fused_primitives_are_right_on_both_paths(name: str, f: Any, inputs: Any
 def test_value_dot_backward_takes_the_raw_path(monkeypatch: pytest.MonkeyPatch) -> None:
     # Value.dot is the scalar MLP's hot op: without create_graph its gradient must come from
     # backward_raw (plain floats), not from the recorded Value-op formula.
-    from autograd_core import value_functions as vf
+    from autograd_core.value import primitives as vf
 
     def recorded(ctx: Any, g: Any) -> Any:
         raise AssertionError("the recorded backward ran without create_graph")

@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from autograd_core import Function, Tensor, Value, checks
-from autograd_core.checks import OpCase
+from autograd_core import Function, Tensor, Value
+from autograd_core.checking import checks
+from autograd_core.checking.checks import OpCase
 
 
 def test_every_public_op_has_a_case_and_every_case_a_public_op() -> None:

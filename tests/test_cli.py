@@ -14,8 +14,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from autograd_core import cli
-from autograd_core.cli import evaluate_expression, main
+from autograd_core.app import cli
+from autograd_core.app.cli import evaluate_expression, main
 from autograd_core.value import Value
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -90,10 +90,10 @@ def test_module_entry_point_runs_as_python_dash_m():
 
 def test_check_hands_its_arguments_to_checks_main(monkeypatch):
     seen = []
-    fake = types.ModuleType("autograd_core.checks")
+    fake = types.ModuleType("autograd_core.checking.checks")
     fake.main = lambda argv: seen.append(argv) or 3  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "autograd_core.checks", fake)
-    monkeypatch.setattr(sys.modules["autograd_core"], "checks", fake, raising=False)
+    monkeypatch.setitem(sys.modules, "autograd_core.checking.checks", fake)
+    monkeypatch.setattr(sys.modules["autograd_core.checking"], "checks", fake, raising=False)
     assert main(["check", "--ops", "tanh", "-v"]) == 3
     assert seen == [["--ops", "tanh", "-v"]]
 
@@ -274,7 +274,7 @@ def test_bench_help_names_the_command(capsys):
 
 
 def test_train_help_states_the_default_initializer_the_code_uses(capsys):
-    from autograd_core.demo_train import TrainConfig
+    from autograd_core.app.demo_train import TrainConfig
     with pytest.raises(SystemExit):
         main(["train", "--help"])
     out = " ".join(capsys.readouterr().out.split())

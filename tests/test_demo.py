@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from autograd_core import demo
+from autograd_core.app import demo
 
 
 def _viz_ready() -> bool:
@@ -75,10 +75,10 @@ def test_without_matplotlib_the_moons_stage_says_so(tmp_path, capsys, monkeypatc
 def test_a_missing_piece_is_reported_never_faked(tmp_path, capsys, monkeypatch):
     import sys
 
-    import autograd_core
-    monkeypatch.setitem(sys.modules, "autograd_core.checks", None)  # import fails
+    import autograd_core.checking
+    monkeypatch.setitem(sys.modules, "autograd_core.checking.checks", None)  # import fails
     # ...also when an earlier test in this process already imported it as an attribute
-    monkeypatch.delattr(autograd_core, "checks", raising=False)
+    monkeypatch.delattr(autograd_core.checking, "checks", raising=False)
     results = demo.run_demo(tmp_path, fast=True, progress=False, stages=["checks"])
     assert results[0].status == "unavailable"
     assert "not available" in capsys.readouterr().out

@@ -101,7 +101,7 @@ def test_the_walk_finds_the_public_api() -> None:
     # A guard against a walk that silently finds nothing (an import path shadowed, say).
     for key in ("nn.layers:Linear", "nn.layers:Linear.forward", "optim.optimizer:Optimizer.step",
                 "nn._loss_fns:cross_entropy", "optim.lr_scheduler:StepLR.get_lr",
-                "autograd_core.engine:Node.backward", "nn.init:he_normal_"):
+                "autograd_core.engine.node:Node.backward", "nn.init:he_normal_"):
         assert key in DOCUMENTED, key
     assert len(DOCUMENTED) > 300
 

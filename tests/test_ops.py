@@ -322,9 +322,17 @@ NOT_OPS = {
 }
 
 
+def _members(cls: type) -> dict[str, object]:
+    """The class's attributes with the ones it inherits (Tensor's methods come from mixins)."""
+    members: dict[str, object] = {}
+    for klass in reversed(cls.__mro__[:-1]):
+        members.update(vars(klass))
+    return members
+
+
 def public_ops() -> set[str]:
     names = set(TENSOR_ALL)
-    for n, v in vars(Tensor).items():
+    for n, v in _members(Tensor).items():
         if n.startswith("_") and not (n.startswith("__") and n.endswith("__")):
             continue
         if n in ("__init__", "__repr__", "__hash__", "__slots__", "__module__", "__doc__",

@@ -1,0 +1,230 @@
+"""Elementwise primitives of two arguments: + - * / **, maximum, minimum, where.
+
+One small class per op, forward and backward side by side, so each derivative can be audited
+in one scroll. `forward` works on raw numpy arrays; `backward` on Nodes (so that it can be
+recorded for higher derivatives) and, for the hot ops, `backward_raw` on arrays. Backward
+returns one gradient per forward argument (None for non-Nodes); the engine sums each back to
+its input's shape, so no op undoes broadcasting itself.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..engine import Function
+from ._util import _mask, _zeros_for
+
+# ================================================================ elementwise, binary
+
+class Add(Function):
+    """a + b; d/da = d/db = 1."""
+
+    __slots__ = ()
+    reads_inputs = False
+
+    def forward(ctx, a, b):
+        return a + b
+
+    def backward(ctx, g):
+        return g, g
+
+    def backward_raw(ctx, g):
+        return g, g
+
+
+class AddScalar(Function):
+    """a + c for a Python number c (no constant tensor, no broadcasting to undo)."""
+
+    __slots__ = ()
+    reads_inputs = False
+
+    def forward(ctx, a, c):
+        return a + c
+
+    def backward(ctx, g):
+        return g, None
+
+    def backward_raw(ctx, g):
+        return g, None
+
+
+class MulScalar(Function):
+    """a * c for a Python number c."""
+
+    __slots__ = ()
+    reads_inputs = False
+
+    def forward(ctx, a, c):
+        return a * c
+
+    def backward(ctx, g):
+        return g * ctx.inputs[1], None
+
+    def backward_raw(ctx, g):
+        return g * ctx.inputs[1], None
+
+
+class RSubScalar(Function):
+    """c - a for a Python number c."""
+
+    __slots__ = ()
+    reads_inputs = False
+
+    def forward(ctx, a, c):
+        return c - a
+
+    def backward(ctx, g):
+        return -g, None
+
+    def backward_raw(ctx, g):
+        return -g, None
+
+
+class Sub(Function):
+    """a - b; d/da = 1, d/db = -1."""
+
+    __slots__ = ()
+    reads_inputs = False
+
+    def forward(ctx, a, b):
+        return a - b
+
+    def backward(ctx, g):
+        return g, -g
+
+    def backward_raw(ctx, g):
+        return g, -g
+
+
+class Mul(Function):
+    """a * b; d/da = b, d/db = a."""
+
+    __slots__ = ()
+
+    def forward(ctx, a, b):
+        return a * b
+
+    def backward(ctx, g):
+        a, b = ctx.inputs
+        n = ctx.needs_input_grad
+        return (g * b if n[0] else None), (g * a if n[1] else None)
+
+    def backward_raw(ctx, g):
+        a, b = ctx.inputs
+        n = ctx.needs_input_grad
+        return (g * b._data if n[0] else None), (g * a._data if n[1] else None)
+
+
+class Div(Function):
+    """a / b; d/da = 1/b, d/db = -a/b²."""
+
+    __slots__ = ()
+
+    def forward(ctx, a, b):
+        return a / b
+
+    def backward(ctx, g):
+        a, b = ctx.inputs
+        n = ctx.needs_input_grad
+        return (g / b if n[0] else None), (-g * a / (b * b) if n[1] else None)
+
+    def backward_raw(ctx, g):
+        a, b = ctx.inputs
+        n = ctx.needs_input_grad
+        ga = g / b._data
+        return (ga if n[0] else None), (-ga * a._data / b._data if n[1] else None)
+
+
+class PowScalar(Function):
+    """a ** c for a Python number c."""
+
+    __slots__ = ()
+
+    def forward(ctx, a, c):
+        return a ** c
+
+    def backward(ctx, g):
+        a, c = ctx.inputs
+        if c == 0:
+            return _zeros_for(a), None
+        return g * c * a ** (c - 1), None
+
+    def backward_raw(ctx, g):
+        a, c = ctx.inputs
+        if c == 0:
+            return np.zeros_like(a._data), None
+        return g * c * a._data ** (c - 1), None
+
+
+class Pow(Function):
+    """a ** b for two tensors."""
+
+    __slots__ = ()
+    saves_output = True
+
+    def forward(ctx, a, b):
+        return a ** b
+
+    def backward(ctx, g):
+        a, b = ctx.inputs
+        n = ctx.needs_input_grad
+        ga = g * b * a ** (b - 1) if n[0] else None
+        gb = None
+        if n[1]:
+            # d(a^b)/db = a^b log a, taken as 0 where a == 0 (the limit for b > 0).
+            zero = a.data == 0
+            gb = _mask(g * ctx.output * Where.apply(zero, 1.0, a).log(), ~zero)
+        return ga, gb
+
+
+class Maximum(Function):
+    """Elementwise max; on ties each side gets half the gradient."""
+
+    __slots__ = ()
+
+    def forward(ctx, a, b):
+        return np.maximum(a, b)
+
+    def backward(ctx, g):
+        a, b = ctx.inputs
+        ad, bd = a.data, b.data
+        wa = (ad > bd) + 0.5 * (ad == bd)
+        return g * wa.astype(g.dtype), g * (1 - wa).astype(g.dtype)
+
+
+class Minimum(Function):
+    """Elementwise min; on ties each side gets half the gradient."""
+
+    __slots__ = ()
+
+    def forward(ctx, a, b):
+        return np.minimum(a, b)
+
+    def backward(ctx, g):
+        a, b = ctx.inputs
+        ad, bd = a.data, b.data
+        wa = (ad < bd) + 0.5 * (ad == bd)
+        return g * wa.astype(g.dtype), g * (1 - wa).astype(g.dtype)
+
+
+class Where(Function):
+    """where(cond, a, b); `cond` is a boolean array, a and b Tensors or numbers."""
+
+    __slots__ = ()
+    reads_inputs = False
+
+    def forward(ctx, cond, a, b):
+        return np.where(cond, a, b)
+
+    def backward(ctx, g):
+        cond = ctx.inputs[0]
+        n = ctx.needs_input_grad
+        ga = Where.apply(cond, g, 0.0) if n[1] else None
+        gb = Where.apply(cond, 0.0, g) if n[2] else None
+        return None, ga, gb
+
+    def backward_raw(ctx, g):
+        cond = ctx.inputs[0]
+        n = ctx.needs_input_grad
+        return (None, np.where(cond, g, 0) if n[1] else None,
+                np.where(cond, 0, g) if n[2] else None)

@@ -1,0 +1,156 @@
+"""Tensor's in-place methods (`add_`, `mul_`, `fill_`, `t[i] = v`...), kept apart from tensor.py
+so each file reads in one sitting; `Tensor` inherits them from `InPlaceOps`.
+
+The rules (PyTorch's): outside `no_grad`, a leaf that requires grad may not be written in place;
+a recorded non-leaf gets a new history in a fresh buffer; every write ticks the version clock
+that backward checks, so a saved value changed under a pending backward is an error, not a
+silently wrong gradient.
+"""
+
+from __future__ import annotations
+
+import builtins
+from typing import Any
+from weakref import ref
+
+import numpy as np
+
+from .. import functions as fn
+from ..engine._safety import _note_write, _tick
+from ..engine.grad_mode import _mode
+from ._validate import _placed, _raw_index, _reducible
+
+# The class these methods become part of. tensor.py imports this file, so this one names it
+# in annotations only, as an alias that type checkers read as Any.
+Tensor = Any
+
+
+class InPlaceOps:
+    """In-place writes with PyTorch's rules (a mixin of `Tensor`)."""
+
+    __slots__ = ()
+
+    def _bump(self: Tensor) -> None:
+        self._version += 1
+        self._modified_at = _tick()
+
+    def _inplace(self: Tensor, op: str, compute: Any) -> Tensor:
+        """Write `compute(old tensor)` into this tensor, keeping the graph and the checks right."""
+        if self.requires_grad and _mode.enabled:
+            if self._fn is None:
+                raise RuntimeError(
+                    f"{op}: a leaf tensor that requires grad cannot be modified in place while "
+                    "gradients are recorded; wrap the update in `with no_grad():` (as optimizers "
+                    "do) or use the out-of-place op")
+            # A non-leaf: the old value becomes its own node so the history stays correct.
+            # The result goes into a fresh buffer, never into the old memory: a non-leaf may
+            # be a view of a leaf (a.reshape(...), a[1:]) whose data must not change under it.
+            old = self._from_op(self._data, self._fn)
+            old._out_index = getattr(self, "_out_index", 0)
+            # Stamp the new history later than every op that already used this tensor: their
+            # backward would route through it, so the engine refuses them (_check_versions).
+            _tick()
+            new = compute(old)
+            _check_shape(op, self, new)
+            if self._fn.saves_output:
+                self._fn._outref = ref(old)
+            self._data = new._data.astype(self._data.dtype, copy=False)
+            self._fn = new._fn
+            self._bump()
+            return self
+        if not self._data.flags.writeable:
+            raise ValueError(f"{op}: this tensor's data is read-only (a read-only numpy array, "
+                             "or a broadcast view); copy it first")
+        # This write is not recorded, so neither is computing it (an operand may require grad).
+        prev, _mode.enabled = _mode.enabled, False
+        try:
+            new = compute(self)
+        finally:
+            _mode.enabled = prev
+        _check_shape(op, self, new)
+        try:
+            np.copyto(self._data, new._data, casting="same_kind")
+        except TypeError:
+            raise TypeError(f"{op}: cannot store a {new.dtype} result in this {self.dtype} "
+                            "tensor in place (numpy's same_kind casting rule); use the "
+                            "out-of-place op") from None
+        self._bump()
+        _note_write(self._data)
+        return self
+
+    def add_(self: Tensor, other: Any, alpha: builtins.float = 1.0) -> Tensor:
+        """self += alpha * other, in place."""
+        return self._inplace("add_", lambda t: t + _scaled(_operand(other, self, t), alpha))
+
+    def sub_(self: Tensor, other: Any, alpha: builtins.float = 1.0) -> Tensor:
+        """self -= alpha * other, in place."""
+        return self._inplace("sub_", lambda t: t - _scaled(_operand(other, self, t), alpha))
+
+    def mul_(self: Tensor, other: Any) -> Tensor:
+        """self *= other, in place."""
+        return self._inplace("mul_", lambda t: t * _operand(other, self, t))
+
+    def div_(self: Tensor, other: Any) -> Tensor:
+        """self /= other, in place."""
+        return self._inplace("div_", lambda t: t / _operand(other, self, t))
+
+    def clamp_(self: Tensor, min: Any = None, max: Any = None) -> Tensor:
+        """Clip into [min, max], in place."""
+        return self._inplace("clamp_", lambda t: t.clip(min, max))
+
+    def zero_(self: Tensor) -> Tensor:
+        """Fill with zeros, in place."""
+        return self.fill_(0)
+
+    def fill_(self: Tensor, value: Any) -> Tensor:
+        """Fill with `value`, in place."""
+        if isinstance(value, self._out_type) and value.size != 1:
+            raise ValueError(f"fill_: the value must be a number or a one-element tensor, got "
+                             f"shape {value.shape}")
+        return self._overwrite("fill_", self._coerce(value).reshape(()))
+
+    def copy_(self: Tensor, src: Any) -> Tensor:
+        """Copy `src` (broadcast to this shape) into this tensor, in place."""
+        src_t = self._coerce(src)
+        if not _reducible(self.shape, src_t.shape):
+            raise ValueError(f"copy_: a source of shape {src_t.shape} cannot be broadcast to "
+                             f"the destination's shape {self.shape}")
+        return self._overwrite("copy_", src_t)
+
+    def _overwrite(self: Tensor, op: str, value: Tensor) -> Tensor:
+        # A `where` that picks `value` everywhere: `t * 0 + value` would turn an inf in the old
+        # data into NaN, while this keeps the old value in the graph with a zero gradient.
+        return self._inplace(op, lambda t: fn.Where.apply(np.ones(t.shape, dtype=bool),
+                                                         _operand(value, self, t), t))
+
+    def __setitem__(self: Tensor, index: Any, value: Any) -> None:
+        idx = _raw_index(index)
+        v = self._coerce(value)
+
+        def compute(t: Tensor) -> Tensor:
+            keep = np.ones(t.shape, dtype=bool)
+            keep[idx] = False
+            placed = fn.IndexAdd.apply(v.broadcast_to(t._data[idx].shape), idx, t.shape) \
+                if v.requires_grad else self._wrap(_placed(t._data, idx, v._data))
+            return fn.Where.apply(keep, t, placed)
+
+        self._inplace("__setitem__", compute)
+
+
+def _check_shape(op: str, t: Tensor, new: Tensor) -> None:
+    if new.shape != t.shape:
+        raise ValueError(f"{op}: the result has shape {new.shape}, but an in-place op cannot "
+                         f"change the tensor's shape {t.shape}; use the out-of-place op")
+
+
+def _operand(other: Any, me: Any, old: Any) -> Any:
+    """The operand of an in-place op on `me`, with `me` itself read as its value before the write.
+
+    Without this, `a.add_(a)` on a recorded tensor would make `a` an input of its own new history,
+    a loop through which the gradient is lost.
+    """
+    return old if other is me else other
+
+
+def _scaled(x: Any, alpha: builtins.float) -> Any:
+    return x if alpha == 1.0 else x * alpha

@@ -1,0 +1,30 @@
+"""Drawings of the backward pass: DOT text, Graphviz rendering, module clusters, the animation.
+
+Reads graphs through the engine only (it walks `Node`s and replays their `Function`s), so it
+draws Value and Tensor graphs alike. The public functions live in drawing.py; graph.py walks a
+graph and computes the gradients drawn, labels.py and dot.py write the DOT text, modules.py
+groups ops by `nn` module, animation.py writes the step-by-step HTML page.
+"""
+
+from .drawing import (
+    GraphvizNotFoundError,
+    ModuleTrace,
+    _format_for,  # not public: tests reach it as `autograd_core.viz._format_for`
+    backprop_frames,
+    draw_graph,
+    render_backprop_animation,
+    render_graph,
+    to_dot,
+    trace_modules,
+)
+
+__all__ = [
+    "to_dot",
+    "draw_graph",
+    "render_graph",
+    "backprop_frames",
+    "render_backprop_animation",
+    "trace_modules",
+    "ModuleTrace",
+    "GraphvizNotFoundError",
+]

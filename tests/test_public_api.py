@@ -30,6 +30,8 @@ PUBLIC_NAMES = {
     "sin", "softmax", "split", "sqrt", "squeeze", "stack", "std", "sum", "swapaxes", "tanh",
     "tensor", "to_dot", "trace_modules", "transpose", "unsqueeze", "var", "where", "zeros",
     "zeros_like",
+    # Issue 18: compiled steps.
+    "compile", "CompileError", "ConcretizationError",
 }
 
 # Subpackages reachable as attributes after `import autograd_core` (the layers it imports;

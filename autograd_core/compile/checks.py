@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from ..engine import Node
-from ..grad_mode import _mode
+from ..engine.grad_mode import _mode
 from ..value import Value
 from .discover import Found
 from .ir import CompileError
@@ -128,9 +128,9 @@ class Snapshot:
                     if k != "lr" and g.get(k, _MISSING) is not before.get(k, _MISSING):
                         raise CompileError(f"compile: the step changes {name}'s {k!r}, which a "
                                            "replay would not do")
-        for c, name, before in self.containers:
+        for c, name, items in self.containers:
             now = list(c.items()) if isinstance(c, dict) else list(c)
-            if len(now) != len(before) or any(_differ(a, b) for a, b in zip(now, before)):
+            if len(now) != len(items) or any(_differ(a, b) for a, b in zip(now, items)):
                 raise CompileError(
                     f"compile: the step changes the {type(c).__name__} {name} (appending a "
                     "loss, say), which a replay would not do; return the value from the step "

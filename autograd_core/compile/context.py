@@ -12,15 +12,18 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from .. import engine
 from ..engine import Function
+
+# The engine's backward loop, whose frame says which op's backward a numpy call belongs to:
+# compile reads the engine's own stack, so it names the private function it reads.
+from ..engine.backward import _run_backward
 from .traced import Traced
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
 _NUMPY = os.path.dirname(os.path.abspath(np.__file__))
 _APPLY = {Function.apply.__func__.__code__, Function._apply1.__func__.__code__,  # type: ignore
           Function._apply2.__func__.__code__}  # type: ignore[attr-defined]
-_RUN_BACKWARD = engine._run_backward.__code__
+_RUN_BACKWARD = _run_backward.__code__
 # Engine helpers whose numpy calls get a label of their own.
 _HELPERS = {"_fit_raw": "sum back to the input's shape", "_accumulate_raw": "accumulate .grad",
             "_seed_grad": "seed: d loss / d loss = 1", "_gather_outputs": "unused outputs"}

@@ -58,7 +58,8 @@ class Found:
         #: ("cell", cell, None), ("global", dict, name), ("attr", obj, name), ("item",
         #: container, key), or None (an argument, or in a tuple: not swappable).
         self.arrays: dict[int, tuple[np.ndarray, str, Any]] = {}
-        self.bindings: list[tuple[str, Any, Any, Any]] = []  # ("cell"/"global", holder, key, obj)
+        #: fn's own names: ("cell"/"global", holder, key, object, name)
+        self.bindings: list[tuple[str, Any, Any, Any, str]] = []
         self.owner: dict[int, tuple[Any, str]] = {}  # parameter/buffer id -> (module, its name)
         self._seen: set[int] = set()
 

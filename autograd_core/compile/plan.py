@@ -89,7 +89,7 @@ def inlinable(ops: list[Op]) -> dict[int, int]:
         for v in op.refs():
             uses.setdefault(v.id, []).append((i, v.id in target_ids))
     position = {op.index: i for i, op in enumerate(ops)}
-    out: dict[int, bool] = {}
+    out: dict[int, int] = {}
     for i, op in enumerate(ops):
         if len(op.outs) != 1 or _bufferable(op) or not _pure(op):
             continue
@@ -101,7 +101,7 @@ def inlinable(ops: list[Op]) -> dict[int, int]:
             continue
         j = u[0][0]
         # Nothing in between may write what the expression reads (it would run later).
-        reads = {r.root.id for r in op.refs() if r.root is not None} | {v.root.id}
+        reads = {r.root.id for r in op.refs() + [v] if r.root is not None}
         if any(w.root is not None and w.root.id in reads
                for k in range(i + 1, j) for w in ops[k].writes):
             continue

@@ -94,8 +94,9 @@ class Renderer:
         if isinstance(obj, np.dtype) and obj.isbuiltin and hasattr(np, obj.name) \
                 and np.dtype(getattr(np, obj.name)) == obj:
             return f"np.{obj.name}"
-        if isinstance(obj, type) and getattr(np, getattr(obj, "__name__", ""), None) is obj:
-            return f"np.{obj.__name__}"
+        name = getattr(obj, "__name__", "")
+        if isinstance(obj, type) and getattr(np, name, None) is obj:
+            return f"np.{name}"
         return self.consts.name(obj, hint)
 
     def index(self, x: Any) -> str:
@@ -133,7 +134,8 @@ class Renderer:
             return f"abs({self.arg(a[0])})", ATOM
         if k == "ufunc":
             uf, method = fn
-            head = f"np.{uf.__name__}" if getattr(np, uf.__name__, None) is uf \
+            uname: str = uf.__name__
+            head = f"np.{uname}" if getattr(np, uname, None) is uf \
                 else self.consts.name(uf, "_uf")
             if method != "__call__":
                 head += f".{method}"

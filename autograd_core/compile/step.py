@@ -15,9 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from .._validate import get_default_dtype
-from ..grad_mode import _mode
-from ..tensor import Tensor
+from ..engine.grad_mode import _mode
+from ..tensor import Tensor, get_default_dtype
 from . import checks
 from .bind import Binding, guards, slot_get
 from .discover import discover
@@ -142,7 +141,8 @@ def _arg_names(fn: Any) -> list[str]:
 
 def _signature(args: tuple[Any, ...]) -> Any:
     """What a recording depends on besides the state its checks cover."""
-    parts: list[Any] = [_mode.enabled, _mode.anomaly, get_default_dtype()]
+    mode = _mode
+    parts: list[Any] = [mode.enabled, mode.anomaly, get_default_dtype()]
     for a in args:
         if isinstance(a, Tensor):
             d = a._data

@@ -38,7 +38,7 @@ needs_nn = pytest.mark.skipif(not _nn_ready(), reason="nn.fit/DataLoader/dataset
 # ---------------------------------------------------------------- help and errors
 
 @pytest.mark.parametrize("argv", [["--help"], ["demo", "--help"], ["graph", "--help"],
-                                  ["train", "--help"]])
+                                  ["train", "--help"], ["compile", "--help"]])
 def test_help_exits_0_and_describes_the_command(argv, capsys):
     with pytest.raises(SystemExit) as e:
         main(argv)
@@ -49,7 +49,7 @@ def test_help_exits_0_and_describes_the_command(argv, capsys):
         for opt in ("--activation", "--init", "--optimizer", "--batch-size", "--epochs", "--lr"):
             assert opt in out
     if argv == ["--help"]:
-        for sub in ("demo", "check", "graph", "train", "bench"):
+        for sub in ("demo", "check", "graph", "train", "compile", "bench"):
             assert sub in out
 
 
@@ -69,6 +69,9 @@ def test_help_exits_0_and_describes_the_command(argv, capsys):
     ["graph", "x", "--set", "x"],
     ["graph", "x", "--set", "x=1", "--out", "g.txt"],
     ["graph"],
+    ["compile", "--classes", "1"],
+    ["compile", "--hidden", "0"],
+    ["compile", "--optimizer", "lbfgs"],
 ])
 def test_bad_arguments_give_one_line_error_and_status_2(argv, capsys):
     with pytest.raises(SystemExit) as e:
@@ -290,3 +293,22 @@ def test_a_diverging_run_ends_with_one_line_not_a_traceback(tmp_path, capsys):
     err = [ln for ln in capsys.readouterr().err.splitlines() if ln.startswith("autograd-core")]
     assert len(err) == 1 and "loss became" in err[0]
     assert not (tmp_path / "m.npz").exists()
+
+
+# ---------------------------------------------------------------- compile
+
+@needs_nn
+def test_compile_show_prints_the_replay_of_the_mlps_step(capsys):
+    assert main(["compile", "--show", "--hidden", "8", "--batch-size", "4"]) == 0
+    out = capsys.readouterr().out
+    compile(out, "<shown>", "exec")  # the printout is the Python program itself
+    for text in ("def train_step(x, y):", "h1 = x @ W1.T", "# backward of Linear (model.0)",
+                 "dW1 = dh1.T @ x", "# SGD update of W1", "def _state_as_recorded():"):
+        assert text in out, text
+
+
+@needs_nn
+def test_compile_times_eager_and_compiled_steps_on_twin_models(capsys):
+    assert main(["compile", "--steps", "3", "--optimizer", "adam"]) == 0
+    out = capsys.readouterr().out
+    assert "us/step" in out and "the same, bit for bit" in out

@@ -1,4 +1,4 @@
-"""The `autograd-core` command: demo, check, graph, train and bench.
+"""The `autograd-core` command: demo, check, graph, train, compile and bench.
 
 Every subcommand is a thin shell over library functions (`autograd_core.app.demo`, `nn`,
 `optim`, `autograd_core.viz`), imported only when the subcommand runs, so `--help` is instant
@@ -140,6 +140,28 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--checkpoint", default="model.npz", metavar="FILE",
                    help="where to save the trained model (default: model.npz)")
     t.add_argument("--no-progress", action="store_true", help="no progress bars")
+
+    c = sub.add_parser("compile", help="show an MLP's training step as the numpy a compiled "
+                                       "step replays (--show), or time it",
+                       description="Record the training step of an MLP (forward, cross-entropy, "
+                                   "backward, optimizer step) with autograd_core.compile and "
+                                   "print the Python source of its replay (--show), or time "
+                                   "eager against compiled steps.")
+    c.add_argument("--show", action="store_true", help="print the replay's source")
+    c.add_argument("--inputs", type=_positive_int, default=2, help="input width (default: 2)")
+    c.add_argument("--hidden", type=_hidden_sizes, default=(16,), metavar="W1,W2,...",
+                   help="hidden layer widths (default: 16)")
+    c.add_argument("--classes", type=_positive_int, default=2,
+                   help="output classes (default: 2)")
+    c.add_argument("--activation", choices=ACTIVATIONS, default="relu",
+                   help="hidden activation (default: relu)")
+    c.add_argument("--optimizer", choices=OPTIMIZERS, default="sgd",
+                   help="optimizer (default: sgd with momentum 0.9)")
+    c.add_argument("--batch-size", type=_positive_int, default=32,
+                   help="minibatch size (default: 32)")
+    c.add_argument("--steps", type=_positive_int, default=200,
+                   help="steps timed without --show (default: 200)")
+    c.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
 
     sub.add_parser("bench", add_help=False,
                    help="run the benchmark suite (arguments go to 'python -m benchmarks.run')")
@@ -305,6 +327,15 @@ def _cmd_train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
         return 1
 
 
+def _cmd_compile(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from .compile_cmd import compile_command
+
+    if args.classes < 2:
+        parser.error("--classes must be at least 2 (the step uses cross-entropy)")
+    return compile_command(args.inputs, args.hidden, args.classes, args.activation,
+                           args.optimizer, args.batch_size, args.seed, args.show, args.steps)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run `autograd-core` with `argv` (default: the command line); returns the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -315,7 +346,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     sub = parser._subparsers._group_actions[0].choices[args.command]  # type: ignore[union-attr,index]
-    commands = {"demo": _cmd_demo, "graph": _cmd_graph, "train": _cmd_train}
+    commands = {"demo": _cmd_demo, "graph": _cmd_graph, "train": _cmd_train,
+                "compile": _cmd_compile}
     return commands[args.command](args, sub)
 
 

@@ -634,3 +634,19 @@ def test_fit_compile_stops_on_a_non_finite_loss_like_eager():
     (e1, p1), (e2, p2) = run(False), run(True)
     assert e1 == e2
     assert all(np.array_equal(a, b, equal_nan=True) for a, b in zip(p1, p2))
+
+
+def test_the_readmes_excerpt_is_what_its_example_prints():
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    section = readme.split("## Compiled steps")[1].split("\n## ")[0]
+    example = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    excerpt = re.search(r"```py\n(.*?)```", section, re.S).group(1)
+    namespace = {"nn": nn, "optim": optim, "print": lambda *a: None}
+    exec(example, namespace)
+    source = namespace["train_step"].source
+    for line in excerpt.splitlines():
+        if line.strip() != "..." and "<- ..." not in line:
+            assert line in source.splitlines(), line

@@ -21,8 +21,9 @@ from . import checks
 from .bind import Binding, guards, slot_get
 from .discover import discover
 from .ir import CompileError
+from .numpy_patch import patch_numpy, unpatch_numpy
 from .program import MISS_DATA, MISS_STATE, Program, build
-from .record import Recorder, patch_numpy, unpatch_numpy
+from .record import Recorder
 from .traced import REC, Sym, Traced
 
 #: Signatures kept per compiled step (least recently used dropped first), and recordings

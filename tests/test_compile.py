@@ -270,3 +270,12 @@ def test_the_readmes_excerpt_is_what_its_example_prints():
     for line in excerpt.splitlines():
         if line.strip() != "..." and "<- ..." not in line:
             assert line in source.splitlines(), line
+
+
+def test_a_compiled_step_called_inside_another_becomes_part_of_its_recording():
+    inner = ag_compile(lambda x: x * 2.0 + 1.0)
+    outer = ag_compile(lambda x: inner(x).sum())
+    for i in range(4):
+        x = np.arange(3.0) + i
+        assert outer(x) == (x * 2.0 + 1.0).sum()
+    assert outer.stats["replayed"] == 3 and inner.stats["recorded"] == 0

@@ -8,6 +8,7 @@ back after it.
 from __future__ import annotations
 
 import sys
+from threading import get_ident
 from typing import Any
 
 import numpy as np
@@ -63,7 +64,8 @@ def _converting(orig: Any) -> Any:
     def conversion(*args: Any, **kwargs: Any) -> Any:
         rec = REC[0]
         frame = sys._getframe(1)
-        if rec is None or frame.f_globals.get("__name__", "").startswith("numpy"):
+        if rec is None or rec.thread != get_ident() or \
+                frame.f_globals.get("__name__", "").startswith("numpy"):
             return orig(*args, **kwargs)
         if has_standin((args, kwargs)):
             return rec.create(orig, args, kwargs)
@@ -83,6 +85,8 @@ def _creating(orig: Any) -> Any:
 
     def creation(*args: Any, **kwargs: Any) -> Any:
         rec = REC[0]
+        if rec is not None and rec.thread != get_ident():
+            rec = None  # another thread: numpy's own constructor
         if rec is None or has_standin((args, kwargs)):
             return orig(*args, **kwargs) if rec is None else rec.create(orig, args, kwargs)
         frame = sys._getframe(1)

@@ -42,6 +42,9 @@ class Recorder:
     """The op list of one recording, and the hooks the stand-ins call."""
 
     def __init__(self, stop_code: Any) -> None:
+        import threading
+
+        self.thread = threading.get_ident()  # numpy's patched constructors serve only it
         self.ops: list[Op] = []
         self.vars: list[Var] = []
         self.stop = stop_code  # fn's code object: the stack walk for context stops there

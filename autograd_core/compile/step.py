@@ -54,6 +54,8 @@ class CompiledStep:
 
     # ---------------------------------------------------------------- calling
     def __call__(self, *args: Any) -> Any:
+        if REC[0] is not None:  # called inside another step's recording: part of it
+            return self.fn(*args)
         if self._running:
             raise RuntimeError(f"compile: {self.__name__} was called while it was running (from "
                                "itself, or from another thread); its replays share buffers, so "
@@ -153,8 +155,24 @@ def _signature(args: tuple[Any, ...]) -> Any:
         elif a is None or isinstance(a, (bool, int, float, str, np.generic)):
             parts.append((type(a), a))
         else:
-            parts.append((type(a), id(a)))
+            parts.append(_Same(a))
     return tuple(parts)
+
+
+class _Same:
+    """An argument compared by identity in a signature (and kept alive by it, so that its id
+    cannot pass to another object while the recording is cached)."""
+
+    __slots__ = ("obj",)
+
+    def __init__(self, obj: Any) -> None:
+        self.obj = obj
+
+    def __hash__(self) -> int:
+        return id(self.obj)
+
+    def __eq__(self, other: Any) -> bool:
+        return type(other) is _Same and other.obj is self.obj
 
 
 def record(fn: Any, args: tuple[Any, ...], names: list[str], pool: list[np.ndarray]

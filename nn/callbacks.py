@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import os
+import string
 import warnings
 from dataclasses import dataclass, field
 from typing import Any
@@ -185,17 +186,50 @@ class GradientMonitor(Callback):
                               GradientWarning, stacklevel=3)
 
 
+_TEMPLATE_FIELDS = ("epoch",)
+
+
+def _checked_template(path: str) -> str:
+    """`path` if it formats with only the allowed fields; a ValueError naming the fault if not.
+
+    Checked when the callback is made, so a typo fails before the first epoch trains.
+    """
+    try:
+        fields = [f for _, f, _, _ in string.Formatter().parse(path) if f is not None]
+    except ValueError as e:  # a lone "{" or "}"
+        raise ValueError(f"Checkpoint: the path template {path!r} is malformed ({e}); write "
+                         "'{{' and '}}' for literal braces") from None
+    allowed = ", ".join("{" + f + "}" for f in _TEMPLATE_FIELDS)
+    for f in fields:
+        if f not in _TEMPLATE_FIELDS:
+            shown = "{" + f + "}" if f else "{}"
+            raise ValueError(f"Checkpoint: the path template {path!r} has the field {shown}; "
+                             f"the fields it may use are {allowed}")
+    try:
+        path.format(epoch=0)
+    except (ValueError, TypeError) as e:  # a bad format spec, such as {epoch:q}
+        raise ValueError(f"Checkpoint: the path template {path!r} does not format: "
+                         f"{e}") from None
+    if os.path.splitext(path)[1].lower() in (".safetensors", ".pt", ".pth"):
+        raise ValueError(f"Checkpoint: {path!r}: a checkpoint holds the model, optimizer, epoch "
+                         "and logs, which only the .npz format holds; use an .npz path (and "
+                         "nn.save(model, 'model.safetensors') to export the weights after "
+                         "training)")
+    return path
+
+
 class Checkpoint(Callback):
     """Save the model and optimizer (see `nn.save`) after each epoch, or on improvement.
 
-    `path` may contain `{epoch}`. With `monitor` (e.g. 'val_loss') only epochs that improve it
-    are saved. The file holds {"model", "optimizer", "epoch", "logs"}:
+    `path` may contain `{epoch}` (e.g. "ckpt-{epoch:03d}.npz"), the only field; an unknown one
+    is a ValueError here, not after the first epoch. With `monitor` (e.g. 'val_loss') only
+    epochs that improve it are saved. The file holds {"model", "optimizer", "epoch", "logs"}:
     `ckpt = nn.load(path); model.load_state_dict(ckpt["model"])`.
     """
 
     def __init__(self, path: str | os.PathLike[str], monitor: str | None = None,
                  mode: str = "auto", save_optimizer: bool = True) -> None:
-        self.path, self.monitor, self.mode = os.fspath(path), monitor, mode
+        self.path, self.monitor, self.mode = _checked_template(os.fspath(path)), monitor, mode
         self.save_optimizer = save_optimizer
         self.saved: list[str] = []
 

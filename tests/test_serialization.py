@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import pickle
 
@@ -193,3 +194,90 @@ def test_a_file_of_unknown_bytes_is_not_called_a_pickle(tmp_path) -> None:
         nn.load(path)
     assert not isinstance(info.value, nn.UnsafeCheckpointError)
     assert "pickle" not in str(info.value)
+
+
+class _Unseekable(io.RawIOBase):
+    """A pipe-like stream: zipfile then writes data descriptors after each member."""
+
+    def __init__(self):
+        self.buf = bytearray()
+
+    def writable(self):
+        return True
+
+    def write(self, b):
+        self.buf += b
+        return len(b)
+
+
+def test_every_archive_numpy_writes_still_loads(tmp_path):
+    from ckpt_files import Entry, npy_bytes, zip_archive
+
+    arrays = {"f": np.asfortranarray(np.arange(6.0).reshape(2, 3)), "be": np.arange(3, dtype=">i4"),
+              "empty": np.zeros((0, 4), np.float32), "s": np.array(["a", "bc"]),
+              "b": np.array([True, False]), "c": np.array([1 + 2j]),
+              "rec": np.zeros(2, dtype=[("x", "<f4"), ("y", "<i8")]), "scalar": np.float64(2.5)}
+    np.savez(tmp_path / "plain.npz", **arrays)
+    np.savez_compressed(tmp_path / "deflated.npz", **arrays)
+    stream = _Unseekable()
+    np.savez(stream, **arrays)
+    (tmp_path / "stream.npz").write_bytes(bytes(stream.buf))
+    entries = [Entry(f"{k}.npy", npy_bytes(v), method=8) for k, v in arrays.items()]
+    (tmp_path / "zip64.npz").write_bytes(zip_archive(entries, zip64_end=True))
+    for name in ("plain", "deflated", "stream", "zip64"):
+        got = nn.load(tmp_path / f"{name}.npz")
+        with np.load(tmp_path / f"{name}.npz") as ref:  # numpy reads the same
+            assert list(got) == list(arrays) == list(ref.files), name
+            for k, v in arrays.items():
+                assert got[k].dtype == np.asarray(v).dtype and got[k].shape == np.shape(v)
+                np.testing.assert_array_equal(got[k], v, err_msg=f"{name}: {k}")
+                np.testing.assert_array_equal(ref[k], got[k])
+    assert nn.load(tmp_path / "plain.npz")["f"].flags.f_contiguous
+
+
+def test_max_bytes_must_be_a_count(tmp_path):
+    nn.save({"w": np.ones(4)}, tmp_path / "a.npz")
+    for bad in (None, 1.5, True, "1"):
+        with pytest.raises(TypeError, match="max_bytes"):
+            nn.load(tmp_path / "a.npz", max_bytes=bad)
+    with pytest.raises(ValueError, match="max_bytes must be >= 0"):
+        nn.load(tmp_path / "a.npz", max_bytes=-1)
+    with pytest.raises(nn.CheckpointTooLargeError, match="max_bytes=159"):
+        nn.load(tmp_path / "a.npz", max_bytes=159)  # 128 .npy header bytes + 32 data bytes
+    np.testing.assert_array_equal(nn.load(tmp_path / "a.npz", max_bytes=160)["w"], np.ones(4))
+
+
+def _content():
+    """Anything a checkpoint holds: numbers, strings, None, arrays, nested dicts/lists/tuples."""
+    from hypothesis import strategies as st
+    from hypothesis.extra import numpy as hnp
+
+    arrays = hnp.arrays(st.sampled_from([np.float32, np.float64, np.int64, np.bool_]),
+                        hnp.array_shapes(min_dims=0, max_dims=3, max_side=3))
+    leaves = (st.none() | st.booleans() | st.integers(-10**30, 10**30)
+              | st.floats(allow_nan=False) | st.text(max_size=5) | arrays)
+    keys = st.text(max_size=4) | st.integers(-5, 5)
+    return st.recursive(leaves, lambda inner: st.lists(inner, max_size=3)
+                        | st.lists(inner, max_size=3).map(tuple)
+                        | st.dictionaries(keys, inner, max_size=3), max_leaves=12)
+
+
+def _equal(a, b) -> bool:
+    if isinstance(a, dict):
+        return isinstance(b, dict) and list(a) == list(b) and all(_equal(a[k], b[k]) for k in a)
+    if isinstance(a, (list, tuple)):
+        return type(a) is type(b) and len(a) == len(b) and all(map(_equal, a, b))
+    if isinstance(a, np.ndarray):
+        return isinstance(b, np.ndarray) and a.dtype == b.dtype and np.array_equal(a, b)
+    return type(a) is type(b) and a == b
+
+
+def test_any_content_round_trips(tmp_path):
+    from hypothesis import given
+
+    @given(_content())
+    def check(content):
+        nn.save(content, tmp_path / "c.npz")
+        assert _equal(content, nn.load(tmp_path / "c.npz"))
+
+    check()

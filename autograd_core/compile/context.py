@@ -16,7 +16,7 @@ from ..engine import Function
 
 # The engine's backward loop, whose frame says which op's backward a numpy call belongs to:
 # compile reads the engine's own stack, so it names the private function it reads.
-from ..engine.backward import _run_backward
+from ..engine.backprop import _run_backward
 from .traced import Traced
 
 _HERE = os.path.dirname(os.path.abspath(__file__))

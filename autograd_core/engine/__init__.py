@@ -6,7 +6,7 @@ honest (in-place version clock, anomaly mode).
 """
 
 from .api import backward, grad
-from .backward import toposort
+from .backprop import toposort
 from .function import Function
 from .grad_mode import (
     AnomalyError,

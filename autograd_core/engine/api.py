@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from .backward import _run_backward
+from .backprop import _run_backward
 from .node import Node, _raise_no_grad
 
 

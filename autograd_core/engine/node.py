@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .backward import _run_backward
+from .backprop import _run_backward
 from .function import Function
 from .hooks import HookHandle
 

@@ -3,7 +3,8 @@
 Reads graphs through the engine only (it walks `Node`s and replays their `Function`s), so it
 draws Value and Tensor graphs alike. The public functions live in drawing.py; graph.py walks a
 graph and computes the gradients drawn, labels.py and dot.py write the DOT text, modules.py
-groups ops by `nn` module, animation.py writes the step-by-step HTML page.
+groups ops by `nn` module, animation.py writes the step-by-step HTML page. `render_dot` draws
+any DOT text the same way (docs/architecture.py uses it for the README's layer picture).
 """
 
 from .drawing import (
@@ -13,6 +14,7 @@ from .drawing import (
     backprop_frames,
     draw_graph,
     render_backprop_animation,
+    render_dot,
     render_graph,
     to_dot,
     trace_modules,

@@ -182,6 +182,14 @@ def render_graph(root: Node, path: str | os.PathLike[str], format: str | None = 
     return path
 
 
+def render_dot(source: str, path: str | os.PathLike[str], format: str | None = None) -> Path:
+    """Write DOT text (any graph, not only autograd's) to `path` the way `render_graph` does."""
+    graphviz = _require_graphviz()
+    path = Path(path)
+    path.write_bytes(graphviz.Source(source).pipe(format=_format_for(path, format)))
+    return path
+
+
 def backprop_frames(root: Node, **options: Any) -> list[str]:
     """One DOT text per backward step, in the engine's order.
 

@@ -200,3 +200,21 @@ def test_refuses_returning_a_graph():
     w = _param()
     with pytest.raises(CompileError, match="still has its graph"):
         ag_compile(lambda: (w * w).sum())()
+
+
+def test_after_a_refusal_the_state_is_plain_and_values_left_behind_still_compute():
+    model = nn.Linear(2, 2)
+    kept = {}
+
+    def f():
+        out = model(Tensor(np.ones((1, 2))))
+        kept["out"] = out.data  # a stand-in, since the recording stops below
+        return float(out.sum())
+
+    with pytest.raises(ConcretizationError):
+        ag_compile(f)()
+    assert type(model.weight.data) is np.ndarray and type(model.bias.data) is np.ndarray
+    left = kept["out"]
+    with no_grad():
+        want = model(Tensor(np.ones((1, 2)))).data
+    assert np.array_equal(np.asarray(left), want) and np.array_equal(left + 0.0, want)

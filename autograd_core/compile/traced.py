@@ -28,6 +28,41 @@ from ..engine import Node
 REC: list[Any] = [None]
 
 
+def _rec() -> Any:
+    """The recorder, or, once the recording is over (a stand-in a refused step left behind),
+    one that just computes with the plain values."""
+    return REC[0] or _AFTER
+
+
+class _After:
+    """What a stand-in does outside a recording: the plain computation, nothing recorded."""
+
+    def operator(self, op: Any, operands: Any) -> Any:
+        return op(*[plain(x) for x in operands])
+
+    def ufunc(self, uf: Any, method: str, inputs: Any, kwargs: Any) -> Any:
+        return getattr(uf, method)(*plain(inputs), **plain(kwargs))
+
+    def function(self, func: Any, args: Any, kwargs: Any) -> Any:
+        return func(*plain(args), **plain(kwargs))
+
+    def attribute(self, t: Any, name: str) -> Any:
+        return getattr(t.plain, name)
+
+    def getitem(self, t: Any, index: Any) -> Any:
+        return t.plain[plain(index)]
+
+    def setitem(self, t: Any, index: Any, value: Any) -> None:
+        t.plain[plain(index)] = plain(value)
+
+    def concretize(self, t: Any, how: str) -> Any:
+        return t.plain
+
+
+
+_AFTER = _After()
+
+
 def _defer(other: Any) -> bool:
     """True where Python should try `other`'s reflected operator (a Tensor, say), as numpy's
     own arrays do for objects with a higher `__array_priority__`."""
@@ -38,7 +73,7 @@ def _binop(op: Any) -> Any:
     def method(self: Any, other: Any) -> Any:
         if _defer(other):
             return NotImplemented
-        return REC[0].operator(op, (self, other))
+        return _rec().operator(op, (self, other))
     method.__name__ = f"__{op.__name__.strip('_')}__"
     return method
 
@@ -47,13 +82,13 @@ def _rbinop(op: Any) -> Any:
     def method(self: Any, other: Any) -> Any:
         if _defer(other):
             return NotImplemented
-        return REC[0].operator(op, (other, self))
+        return _rec().operator(op, (other, self))
     return method
 
 
 def _unop(op: Any) -> Any:
     def method(self: Any) -> Any:
-        return REC[0].operator(op, (self,))
+        return _rec().operator(op, (self,))
     return method
 
 
@@ -94,33 +129,35 @@ class _Operators:
     # Reading the value as a Python object: a guard where library code checks a rare case,
     # otherwise refused (jax's "concretization error").
     def __bool__(self) -> bool:
-        return bool(REC[0].concretize(self, "bool"))
+        return bool(_rec().concretize(self, "bool"))
 
     def __float__(self) -> float:
-        return float(REC[0].concretize(self, "float"))
+        return float(_rec().concretize(self, "float"))
 
     def __int__(self) -> int:
-        return int(REC[0].concretize(self, "int"))
+        return int(_rec().concretize(self, "int"))
 
     def __index__(self) -> int:
-        return operator.index(REC[0].concretize(self, "index"))
+        return operator.index(_rec().concretize(self, "index"))
 
     def __complex__(self) -> complex:
-        return complex(REC[0].concretize(self, "complex"))
+        return complex(_rec().concretize(self, "complex"))
 
     def __round__(self, ndigits: Any = None) -> Any:
-        return round(REC[0].concretize(self, "round"), ndigits)
+        return round(_rec().concretize(self, "round"), ndigits)
 
     def __format__(self, spec: str) -> str:
-        return format(REC[0].concretize(self, "format"), spec)
+        return format(_rec().concretize(self, "format"), spec)
 
     def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
-        return REC[0].ufunc(ufunc, method, inputs, kwargs)
+        return _rec().ufunc(ufunc, method, inputs, kwargs)
 
     def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
-        return REC[0].function(func, args, kwargs)
+        return _rec().function(func, args, kwargs)
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> Any:
+        if REC[0] is None:  # a stand-in left behind by a refused recording: its value
+            return np.asarray(self.plain, dtype=dtype)
         raise REC[0].escape(self)
 
 
@@ -165,14 +202,14 @@ class Traced(_Operators):
         return (self[i] for i in range(len(self.plain)))
 
     def __getitem__(self, index: Any) -> Any:
-        return REC[0].getitem(self, index)
+        return _rec().getitem(self, index)
 
     def __setitem__(self, index: Any, value: Any) -> None:
-        REC[0].setitem(self, index, value)
+        _rec().setitem(self, index, value)
 
     def __getattr__(self, name: str) -> Any:
         # Only reached for names not defined above: ndarray methods and attributes.
-        return REC[0].attribute(self, name)
+        return _rec().attribute(self, name)
 
     def __repr__(self) -> str:
         return f"<traced {type(self.plain).__name__} {self.var.describe()}>"
@@ -181,11 +218,11 @@ class Traced(_Operators):
 
     def item(self, *args: Any) -> Any:
         """Refused (or a guard in library code): a value read while recording."""
-        return REC[0].concretize(self, "item").item(*args)
+        return _rec().concretize(self, "item").item(*args)
 
     def tolist(self) -> Any:
         """Refused (or a guard in library code): a value read while recording."""
-        return REC[0].concretize(self, "tolist").tolist()
+        return _rec().concretize(self, "tolist").tolist()
 
 
 class Sym(_Operators):
@@ -207,7 +244,7 @@ class Sym(_Operators):
     __str__ = __repr__
 
     def __getattr__(self, name: str) -> Any:
-        return REC[0].attribute(self, name)
+        return _rec().attribute(self, name)
 
 
 STANDINS = (Traced, Sym)

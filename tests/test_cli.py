@@ -312,3 +312,17 @@ def test_compile_times_eager_and_compiled_steps_on_twin_models(capsys):
     assert main(["compile", "--steps", "3", "--optimizer", "adam"]) == 0
     out = capsys.readouterr().out
     assert "us/step" in out and "the same, bit for bit" in out
+
+
+@needs_nn
+def test_compile_shows_the_step_of_a_trained_checkpoint(tmp_path, capsys):
+    ckpt = str(tmp_path / "m.npz")
+    assert main(["train", "--epochs", "1", "--hidden", "8", "--optimizer", "adam",
+                 "--no-progress", "--checkpoint", ckpt]) == 0
+    capsys.readouterr()
+    assert main(["compile", "--show", "--model", ckpt]) == 0
+    out = capsys.readouterr().out
+    assert "# Adam update of W1" in out and "h1 = x @ W1.T" in out
+    with pytest.raises(SystemExit) as e:
+        main(["compile", "--model", str(tmp_path / "none.npz")])
+    assert e.value.code == 2

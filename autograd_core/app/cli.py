@@ -148,6 +148,10 @@ def build_parser() -> argparse.ArgumentParser:
                                    "print the Python source of its replay (--show), or time "
                                    "eager against compiled steps.")
     c.add_argument("--show", action="store_true", help="print the replay's source")
+    c.add_argument("--model", metavar="CHECKPOINT",
+                   help="the MLP of a checkpoint written by 'autograd-core train' (its "
+                        "architecture, weights, optimizer and batch size), instead of the "
+                        "options below")
     c.add_argument("--inputs", type=_positive_int, default=2, help="input width (default: 2)")
     c.add_argument("--hidden", type=_hidden_sizes, default=(16,), metavar="W1,W2,...",
                    help="hidden layer widths (default: 16)")
@@ -328,12 +332,23 @@ def _cmd_train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
 
 
 def _cmd_compile(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from .compile_cmd import compile_command
+    from .compile_cmd import compile_command, from_checkpoint
 
-    if args.classes < 2:
-        parser.error("--classes must be at least 2 (the step uses cross-entropy)")
-    return compile_command(args.inputs, args.hidden, args.classes, args.activation,
-                           args.optimizer, args.batch_size, args.seed, args.show, args.steps)
+    if args.model:
+        if not Path(args.model).is_file():
+            parser.error(f"--model {args.model}: no such file")
+        try:
+            model = from_checkpoint(args.model)
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            print(f"autograd-core compile: cannot load {args.model}: {e}", file=sys.stderr)
+            return 1
+    else:
+        if args.classes < 2:
+            parser.error("--classes must be at least 2 (the step uses cross-entropy)")
+        model = dict(inputs=args.inputs, hidden=args.hidden, classes=args.classes,
+                     activation=args.activation, optimizer=args.optimizer,
+                     batch=args.batch_size)
+    return compile_command(args.show, args.steps, args.seed, **model)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -14,10 +14,11 @@ import numpy as np
 
 
 def build_step(inputs: int, hidden: tuple[int, ...], classes: int, activation: str,
-               optimizer: str, batch: int, seed: int
-               ) -> tuple[tuple[Any, Any], tuple[Any, Any], tuple[Any, Any]]:
+               optimizer: str, batch: int, seed: int, weights: Any = None,
+               lr: float | None = None) -> tuple[tuple[Any, Any], tuple[Any, Any],
+                                                 tuple[Any, Any]]:
     """((eager step, its model), (compiled step, its model), (x, y)): one training step on
-    twin models."""
+    twin models (loaded with `weights`, a state dict, when given)."""
     import nn
 
     from .. import compile as compile_step
@@ -33,8 +34,10 @@ def build_step(inputs: int, hidden: tuple[int, ...], classes: int, activation: s
         init = "he_normal" if activation in ("relu", "leaky_relu", "elu", "gelu", "silu") \
             else "glorot_uniform"
         model = build_mlp(inputs, hidden, classes, activation, init)
+        if weights is not None:
+            model.load_state_dict(weights)
         opt = make_optimizer(optimizer, model.parameters(),
-                             0.1 if optimizer == "sgd" else 0.01)
+                             lr if lr is not None else (0.1 if optimizer == "sgd" else 0.01))
 
         def train_step(x: Any, y: Any) -> Any:
             loss = nn.functional.cross_entropy(model(x), y)
@@ -49,11 +52,27 @@ def build_step(inputs: int, hidden: tuple[int, ...], classes: int, activation: s
     return eager, (compile_step(compiled[0]), compiled[1]), (x, y)
 
 
-def compile_command(inputs: int, hidden: tuple[int, ...], classes: int, activation: str,
-                    optimizer: str, batch: int, seed: int, show: bool, steps: int) -> int:
-    """Print the replay's source (`show`) or the time of eager and compiled steps."""
-    (eager, m1), (step, m2), (x, y) = build_step(inputs, hidden, classes, activation,
-                                                 optimizer, batch, seed)
+def from_checkpoint(path: str) -> dict[str, Any]:
+    """build_step's arguments for the model in a checkpoint written by `autograd-core train`."""
+    import nn
+
+    ckpt = nn.load(path)
+    if not isinstance(ckpt, dict) or "config" not in ckpt or "model" not in ckpt:
+        raise ValueError("not a checkpoint written by 'autograd-core train' (it has no "
+                         "'config' entry describing the architecture)")
+    meta = ckpt["config"]
+    return dict(inputs=int(meta["n_in"]), hidden=tuple(meta["hidden"]),
+                classes=int(meta["n_out"]), activation=meta["activation"],
+                optimizer=meta["optimizer"], batch=int(meta["batch_size"]),
+                weights=ckpt["model"], lr=float(meta["lr"]))
+
+
+def compile_command(show: bool, steps: int, seed: int, **model: Any) -> int:
+    """Print the replay's source (`show`) or the time of eager and compiled steps;
+    `model` holds build_step's arguments."""
+    (eager, m1), (step, m2), (x, y) = build_step(seed=seed, **model)
+    inputs, hidden, classes = model["inputs"], model["hidden"], model["classes"]
+    batch, optimizer = model["batch"], model["optimizer"]
     # The first call records; the optimizer's state it creates makes the second record again.
     step(x, y)
     step(x, y)

@@ -157,7 +157,7 @@ class _Operators:
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> Any:
         if REC[0] is None:  # a stand-in left behind by a refused recording: its value
-            return np.asarray(self.plain, dtype=dtype)
+            return np.asarray(self.plain, dtype=dtype)  # type: ignore[attr-defined]
         raise REC[0].escape(self)
 
 

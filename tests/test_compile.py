@@ -279,3 +279,50 @@ def test_a_compiled_step_called_inside_another_becomes_part_of_its_recording():
         x = np.arange(3.0) + i
         assert outer(x) == (x * 2.0 + 1.0).sum()
     assert outer.stats["replayed"] == 3 and inner.stats["recorded"] == 0
+
+
+def test_a_learning_rate_of_another_type_records_again():
+    def run(compiled):
+        model, opt, loader = digits(lambda ps: optim.SGD(ps, lr=0.1, momentum=0.9))
+
+        def train_step(xb, yb):
+            loss = nn.functional.cross_entropy(model(xb), yb)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            return loss
+
+        step = ag_compile(train_step) if compiled else train_step
+        losses = []
+        for i, (xb, yb) in enumerate(loader):
+            if i == 5:  # numpy's promotion treats np.float64 apart from a Python float
+                opt.param_groups[0]["lr"] = np.float64(0.05)
+            losses.append(step(xb, yb).item())
+        return losses, model, opt, step
+
+    (l1, m1, o1, _), (l2, m2, o2, step) = run(False), run(True)
+    assert l1 == l2
+    assert_same_state(m1, o1, m2, o2)
+    assert step.stats["recorded"] == 4  # first step, steady state, new lr type, short batch
+
+
+def test_a_learning_rate_of_another_type_keeps_big_updates_exact():
+    """`lr * dW` goes to a buffer of dW's dtype, which is right for a Python float lr only
+    (an np.float64 lr makes the product float64): the replay must record again."""
+    x, y, p = common.w1_data(0)
+
+    def run(compiled):
+        step_fn = lib_ours_nn.w1_step(x, y, p, common.LR_W1)
+        opt = next(c.cell_contents for c in step_fn.__closure__
+                   if hasattr(c.cell_contents, "param_groups"))
+        step = ag_compile(step_fn) if compiled else step_fn
+        losses = []
+        for i in range(6):
+            if i == 3:
+                opt.param_groups[0]["lr"] = np.float64(0.01)
+            losses.append(step().item())
+        return losses, [p.data.copy() for g in opt.param_groups for p in g["params"]]
+
+    (l1, w1), (l2, w2) = run(False), run(True)
+    assert l1 == l2
+    assert all(np.array_equal(a, b) for a, b in zip(w1, w2))

@@ -62,7 +62,7 @@ class Writer:
                 else:
                     self.consts.ns["G"] = g[1]
                     ref = f"G[{g[2]!r}]"
-                conds.append(f"{ref} {self.same(g[3])}")
+                conds.append(self.differs(ref, g[3]))
             elif kind == "where_shape":
                 ref = self.where_ref(g[1])
                 conds.append(f"{ref}.shape != {g[2]!r}")
@@ -74,7 +74,7 @@ class Writer:
                     if attr in ("_forward_hooks", "_forward_pre_hooks"):
                         conds.append(ref)
                     else:
-                        conds.append(f"{ref} {self.same(v)}")
+                        conds.append(self.differs(ref, v))
             elif kind == "shape":
                 t = self.obj(g[1])
                 conds.append(f"{t}._data.shape != {g[2]!r}")
@@ -89,8 +89,8 @@ class Writer:
             elif kind == "nparams":
                 conds.append(f"len({self.obj(g[1])}.param_groups[{g[2]}]['params']) != {g[3]}")
             elif kind == "hyper":
-                conds.append(f"{self.obj(g[1])}.param_groups[{g[2]}][{g[3]!r}] != "
-                             f"{self.lit(g[4])}")
+                conds.append(self.differs(f"{self.obj(g[1])}.param_groups[{g[2]}][{g[3]!r}]",
+                                          g[4]))
             elif kind == "ostate":
                 st = f"{self.obj(g[1])}.state.get({self.obj(g[2])})"
                 conds.append(f"{st} is not None" if g[3] is None else
@@ -125,13 +125,15 @@ class Writer:
         than with np.float32, which numpy converts each time)."""
         return self.consts.name(d, d.name, numbered=False)
 
-    def same(self, v: Any) -> str:
-        """`is not v` for objects, `!= v` for numbers and strings: the miss condition."""
+    def differs(self, ref: str, v: Any) -> str:
+        """The condition under which `ref` is no longer what the recording saw: another object
+        (`is not`), or for numbers, strings and tuples another type or value (an np.float64
+        is equal to a float but mixes with arrays otherwise)."""
         if v is None or isinstance(v, bool):
-            return f"is not {v!r}"
-        if isinstance(v, (int, float, str, tuple)):
-            return f"!= {self.lit(v)}"
-        return f"is not {self.lit(v)}"
+            return f"{ref} is not {v!r}"
+        if type(v) in (int, float, str, tuple):
+            return f"type({ref}) is not {type(v).__name__} or {ref} != {self.lit(v)}"
+        return f"{ref} is not {self.lit(v)}"
 
     def lit(self, v: Any) -> str:
         if v is None or isinstance(v, (bool, int, str)) or (isinstance(v, float)
@@ -168,6 +170,10 @@ class Writer:
                 out.append(f"{v.name} = {self.obj(p[1])}.state[{self.obj(p[2])}][{p[3]!r}]")
             elif p[0] == "where":
                 out.append(f"{v.name} = {self.where_ref(p[1])}")
+            if v.dtype is None:  # a Python number (a learning rate, a step count): its type
+                # decides how numpy mixes it with arrays (a Python float is weak, np.float64
+                # is not), which the recording's buffers assume
+                out.append(f"if type({v.name}) is not {v.pytype.__name__}: return _MISS_STATE")
         slots = {id(o.fn[0]): o.fn[0] for o in ops if o.kind == "rng"}
         first_rng = next((i for i, o in enumerate(ops) if o.kind == "rng"), None)
         guarded = first_rng is not None and any(

@@ -25,8 +25,8 @@ MISS_STATE = type("_Miss", (), {"__repr__": lambda self: "<state changed>"})()
 MISS_DATA = type("_Miss", (), {"__repr__": lambda self: "<data guard failed>"})()
 
 
-def _wrap(arr: Any) -> Tensor:
-    return Tensor._wrap(arr if type(arr) is np.ndarray else np.asarray(arr))
+def _wrap_value(value: Any) -> Tensor:
+    return Tensor._wrap(value if type(value) is np.ndarray else np.asarray(value))
 
 
 def _restore_rng(*gens_and_states: Any) -> Any:
@@ -77,7 +77,7 @@ def build(rec: Any, binding: Binding, found: Found, fn_name: str, arg_names: lis
     buffers = plan.buffers(ops, rec.vars, inline)
     namer = Namer({v.name for v in rec.vars if v.name} | set(arg_names))
     consts = Consts(namer)
-    consts.ns.update(_wrap=_wrap, _MISS_STATE=MISS_STATE, _MISS_DATA=MISS_DATA,
+    consts.ns.update(_wrap=Tensor._wrap, _wrap_value=_wrap_value, _MISS_STATE=MISS_STATE, _MISS_DATA=MISS_DATA,
                      _restore_rng=_restore_rng)
     r = Renderer(consts, {})
     data_names = {id(v.path[1]): v.name for v in rec.vars

@@ -254,7 +254,7 @@ class Writer:
                 out += [f"{self.obj(e[1])}._bump()"] * e[2]
             elif kind == "set_grad":
                 out.append(f"{self.obj(e[1])}.grad = "
-                           f"{'None' if e[2] is None else f'_wrap({e[2].name})'}")
+                           f"{'None' if e[2] is None else self.wrap(e[2])}")
             elif kind == "set_grad_data":
                 out.append(f"{self.obj(e[1])}.grad._data = {e[2].name}")
             elif kind == "set_ostate":
@@ -268,10 +268,15 @@ class Writer:
                 out.append(f"{self.obj(e[1])}.param_groups[{e[2]}][{e[3]!r}] = {e[4].name}")
         return out
 
+    def wrap(self, v: Var) -> str:
+        """A new Tensor around `v`: `_wrap(v)` (Tensor._wrap) for an array, `_wrap_value(v)`
+        (through np.asarray, as Tensor stores a numpy scalar) otherwise."""
+        return f"_wrap({v.name})" if v.is_array else f"_wrap_value({v.name})"
+
     def output(self, spec: Any) -> str:
         kind = spec[0]
         if kind == "tensor":
-            return f"_wrap({spec[1].name})"
+            return self.wrap(spec[1])
         if kind in ("array", "number"):
             return spec[1].name
         if kind == "const":

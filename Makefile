@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 BVENV  := .venv-bench
 BSTAMP := $(BVENV)/.installed-stamp
 
-.PHONY: demo test test-fast bench lint typecheck clean
+.PHONY: demo test test-no-dot test-fast bench lint typecheck clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,13 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 tests
+
+# The fresh-machine world: the drawing, demo and example tests again with Graphviz's `dot`
+# hidden from PATH; they must still produce SVG (with the in-process renderer of the viz extra).
+NO_DOT_TESTS := tests/test_viz.py tests/test_viz_modules.py tests/test_viz_render.py \
+	tests/test_viz_skeleton.py tests/test_demo.py tests/test_examples.py tests/test_readme.py
+test-no-dot: $(STAMP)
+	$(BIN)/python -m pytest -n 2 --hide-dot $(wildcard $(NO_DOT_TESTS))
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -x -q tests

@@ -26,7 +26,7 @@ from .engine import (
     set_grad_enabled,
 )
 from .tensor import *  # noqa: F401,F403
-from .tensor import Tensor
+from .tensor import Tensor, get_num_threads, set_num_threads
 from .value import Value
 from .viz import *  # noqa: F401,F403
 

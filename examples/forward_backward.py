@@ -61,11 +61,15 @@ def main() -> None:
 
     draw(L, args.out, "forward_backward", order=True, edge_labels=True)
     try:
-        from autograd_core.viz import render_backprop_animation
+        from autograd_core.viz import GraphvizNotFoundError, render_backprop_animation
     except ImportError:
         return
     page = f"{args.out}/forward_backward_steps.html"
-    render_backprop_animation(L, page)
+    try:
+        render_backprop_animation(L, page)
+    except GraphvizNotFoundError as e:  # no way to draw SVG here: say why, keep going
+        print(f"skipped {page}: {e}")
+        return
     print(f"saved {page} (step through the backward pass in a browser)")
 
 

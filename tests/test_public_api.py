@@ -30,8 +30,9 @@ PUBLIC_NAMES = {
     "sin", "softmax", "split", "sqrt", "squeeze", "stack", "std", "sum", "swapaxes", "tanh",
     "tensor", "to_dot", "trace_modules", "transpose", "unsqueeze", "var", "where", "zeros",
     "zeros_like",
-    # Issue 18: compiled steps.
-    "compile", "CompileError", "ConcretizationError",
+    # added later, each with the issue that added it
+    "renderer", "set_num_threads", "get_num_threads",  # issue 15: drawing without dot; BLAS threads
+    "compile", "CompileError", "ConcretizationError",  # issue 18: compiled steps
 }
 
 # Subpackages reachable as attributes after `import autograd_core` (the layers it imports;

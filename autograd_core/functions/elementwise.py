@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..engine import Function
-from ._util import _mask, _zeros_for
+from ._util import _mask, _v, _zeros_for
 
 # ================================================================ elementwise, unary
 
@@ -27,8 +27,7 @@ class Neg(Function):
     def backward(ctx, g):
         return (-g,)
 
-    def backward_raw(ctx, g):
-        return (-g,)
+    backward_raw = backward  # type-free: arrays and Nodes share these operators
 
 
 class Exp(Function):
@@ -41,10 +40,9 @@ class Exp(Function):
         return np.exp(a)
 
     def backward(ctx, g):
-        return (g * ctx.output,)
+        return (g * _v(g, ctx.output),)
 
-    def backward_raw(ctx, g):
-        return (g * ctx.output._data,)
+    backward_raw = backward  # one formula: `_v` gives arrays in the raw pass, Nodes when recorded
 
 
 class Log(Function):
@@ -56,10 +54,9 @@ class Log(Function):
         return np.log(a)
 
     def backward(ctx, g):
-        return (g / ctx.inputs[0],)
+        return (g / _v(g, ctx.inputs[0]),)
 
-    def backward_raw(ctx, g):
-        return (g / ctx.inputs[0]._data,)
+    backward_raw = backward  # one formula: `_v` gives arrays in the raw pass, Nodes when recorded
 
 
 class Sqrt(Function):
@@ -72,10 +69,9 @@ class Sqrt(Function):
         return np.sqrt(a)
 
     def backward(ctx, g):
-        return (g / (ctx.output * 2.0),)
+        return (g / (_v(g, ctx.output) * 2.0),)
 
-    def backward_raw(ctx, g):
-        return (g / (ctx.output._data * 2.0),)
+    backward_raw = backward  # one formula: `_v` gives arrays in the raw pass, Nodes when recorded
 
 
 class Abs(Function):
@@ -91,6 +87,7 @@ class Abs(Function):
         # the gradient then stays connected to `a`, and d2|a|/da2 is 0, not an error (PyTorch).
         return (g * ctx.inputs[0].sign(),)
 
+    # split: the recorded step must be an op of `a` (above); ndarray has no .sign() method
     def backward_raw(ctx, g):
         return (g * np.sign(ctx.inputs[0]._data),)
 
@@ -129,12 +126,10 @@ class Tanh(Function):
         return np.tanh(a)
 
     def backward(ctx, g):
-        t = ctx.output
+        t = _v(g, ctx.output)
         return (g * (1.0 - t * t),)
 
-    def backward_raw(ctx, g):
-        t = ctx.output._data
-        return (g * (1.0 - t * t),)
+    backward_raw = backward  # one formula: `_v` gives arrays in the raw pass, Nodes when recorded
 
 
 class Sigmoid(Function):
@@ -149,12 +144,10 @@ class Sigmoid(Function):
         return np.where(a >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(e.dtype, copy=False)
 
     def backward(ctx, g):
-        s = ctx.output
+        s = _v(g, ctx.output)
         return (g * s * (1.0 - s),)
 
-    def backward_raw(ctx, g):
-        s = ctx.output._data
-        return (g * s * (1.0 - s),)
+    backward_raw = backward  # one formula: `_v` gives arrays in the raw pass, Nodes when recorded
 
 
 class Relu(Function):
@@ -171,6 +164,7 @@ class Relu(Function):
         a = ctx.inputs[0]
         return (g * Step._apply1(a, a.data > 0),)
 
+    # split: the recorded step must be an op of `a` (above); the raw one is the plain mask
     def backward_raw(ctx, g):
         return (g * (ctx.inputs[0]._data > 0),)
 

@@ -2,8 +2,10 @@
 
 Reads graphs through the engine only (it walks `Node`s and replays their `Function`s), so it
 draws Value and Tensor graphs alike. The public functions live in drawing.py; graph.py walks a
-graph and computes the gradients drawn, labels.py and dot.py write the DOT text, modules.py
-groups ops by `nn` module, animation.py writes the step-by-step HTML page. `render_dot` draws
+graph and computes the gradients drawn, summary.py condenses arrays into what is shown,
+labels.py, heat.py and dot.py write the DOT text, modules.py groups ops by `nn` module,
+skeleton.py keeps what backward() frees, render.py turns DOT into SVG (with `dot` or
+in-process), frames.py and animation.py make the step-by-step HTML page. `render_dot` draws
 any DOT text the same way (docs/architecture.py uses it for the README's layer picture).
 """
 
@@ -16,6 +18,7 @@ from .drawing import (
     render_backprop_animation,
     render_dot,
     render_graph,
+    renderer,
     to_dot,
     trace_modules,
 )
@@ -29,4 +32,5 @@ __all__ = [
     "trace_modules",
     "ModuleTrace",
     "GraphvizNotFoundError",
+    "renderer",
 ]

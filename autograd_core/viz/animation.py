@@ -16,32 +16,37 @@ _PAGE = """<!DOCTYPE html>
   button {{ font-size: 1em; padding: .3em .9em; }}
   .frame {{ display: none; overflow: auto; }}
   .frame.shown {{ display: block; }}
-  .frame svg {{ max-width: 100%; height: auto; }}
+  /* SVGs keep their natural size (readable text); a wide graph scrolls sideways */
+  .frame svg {{ display: block; }}
+  #what {{ font-weight: bold; min-height: 1.4em; }}
 </style>
 </head>
 <body>
 <h2>Backprop, step by step</h2>
 <p>Each step takes the node whose gradient is complete (yellow), and passes it to the inputs of the
 op that made it (orange edges). Green nodes are done; <i>grad so far</i> is still accumulating.
-Keys: &larr; / &rarr;.</p>
+The last step shows every gradient known. Keys: &larr; / &rarr;.</p>
 <div class="bar">
   <button id="prev">&larr; previous</button>
   <button id="next">next &rarr;</button>
   <input id="slider" type="range" min="1" max="{n}" value="1">
-  <span id="count">step 1 of {n}</span>
+  <span id="count">frame 1 of {n}</span>
 </div>
+<p id="what"></p>
 {frames}
 <script>
 (function () {{
   var frames = document.querySelectorAll('.frame');
   var slider = document.getElementById('slider');
   var count = document.getElementById('count');
+  var what = document.getElementById('what');
   var k = 0;
   function show(i) {{
     k = Math.max(0, Math.min(frames.length - 1, i));
     frames.forEach(function (f, j) {{ f.classList.toggle('shown', j === k); }});
     slider.value = k + 1;
-    count.textContent = 'step ' + (k + 1) + ' of ' + frames.length;
+    count.textContent = 'frame ' + (k + 1) + ' of ' + frames.length;
+    what.textContent = frames[k].getAttribute('data-what');
   }}
   document.getElementById('prev').onclick = function () {{ show(k - 1); }};
   document.getElementById('next').onclick = function () {{ show(k + 1); }};
@@ -60,13 +65,18 @@ Keys: &larr; / &rarr;.</p>
 _PROLOG = re.compile(r"^.*?(?=<svg)", re.S)
 
 
-def frames_page(svgs: list[str]) -> str:
-    """The HTML page: one `<div class="frame">` per SVG, previous/next buttons and a slider."""
+def frames_page(svgs: list[str], texts: list[str] | None = None) -> str:
+    """The HTML page: one `<div class="frame">` per SVG (with the sentence saying what happens
+    in it), previous/next buttons and a slider; everything inline, nothing fetched."""
     if not svgs:
         raise ValueError("frames_page: no frames to show")
+    texts = texts if texts is not None else [f"step {k + 1}" for k in range(len(svgs))]
+    if len(texts) != len(svgs):
+        raise ValueError(f"frames_page: {len(svgs)} frames but {len(texts)} captions")
     divs = []
-    for k, svg in enumerate(svgs):
+    for k, (svg, text) in enumerate(zip(svgs, texts)):
         body = _PROLOG.sub("", svg, count=1)  # drop the XML prolog and DOCTYPE: inline SVG
         divs.append(f'<div class="frame" id="frame-{k + 1}" '
-                    f'aria-label="{html.escape(f"step {k + 1}")}">\n{body}</div>')
+                    f'aria-label="{html.escape(text)}" data-what="{html.escape(text)}">\n'
+                    f"{body}</div>")
     return _PAGE.format(n=len(svgs), frames="\n".join(divs))

@@ -77,8 +77,8 @@ def build(rec: Any, binding: Binding, found: Found, fn_name: str, arg_names: lis
     buffers = plan.buffers(ops, rec.vars, inline)
     namer = Namer({v.name for v in rec.vars if v.name} | set(arg_names))
     consts = Consts(namer)
-    consts.ns.update(_wrap=Tensor._wrap, _wrap_value=_wrap_value, _MISS_STATE=MISS_STATE, _MISS_DATA=MISS_DATA,
-                     _restore_rng=_restore_rng)
+    consts.ns.update(_wrap=Tensor._wrap, _wrap_value=_wrap_value, _MISS_STATE=MISS_STATE,
+                     _MISS_DATA=MISS_DATA, _restore_rng=_restore_rng)
     r = Renderer(consts, {})
     data_names = {id(v.path[1]): v.name for v in rec.vars
                   if v.kind == "state" and v.path[0] == "data" and v.name}

@@ -12,7 +12,8 @@ from typing import Any
 
 import numpy as np
 
-from ..engine import Node
+from ..engine import Node, set_skeleton_maker
+from ..engine.backprop import _skeleton
 from ..engine.grad_mode import _mode
 from ..value import Value
 from .discover import Found
@@ -57,13 +58,18 @@ def recording_guards(recorded: set[int]) -> Any:
     saved = Node.register_hook, Value.__dict__["_from_op"]
     gens = _generators()
     states = [(g, _state(g)) for g in gens]
+    skeleton = list(_skeleton)
     Node.register_hook = _no_hooks  # type: ignore[method-assign]
     Value._from_op = staticmethod(_no_values)  # type: ignore[method-assign,assignment]
+    # The drawings' skeleton (what backward keeps of a freed graph) would summarize traced
+    # gradients and keep traced arguments; a replay keeps no graph to draw anyway.
+    set_skeleton_maker(None)
     try:
         yield
     finally:
         Node.register_hook = saved[0]  # type: ignore[method-assign]
         Value._from_op = saved[1]  # type: ignore[method-assign]
+        set_skeleton_maker(*skeleton)
     for g, before in states:
         if id(g) not in recorded and not _same_state(before, _state(g)):
             raise CompileError(

@@ -94,7 +94,8 @@ class Skeleton:
                     ins.append(k)
                     if x._fn is None and k not in leaves:
                         d = x._data  # type: ignore[attr-defined]
-                        leaves[k] = (_weakref(x), x.name, d.shape, d.dtype, x.requires_grad)
+                        leaves[k] = (_weakref(x), x.name,  # type: ignore[attr-defined]
+                                     d.shape, d.dtype, x.requires_grad)
                 else:
                     ins.append((x,))  # a constant argument (an axis, a power...)
             g = gouts[0] if len(gouts) == 1 else gouts[node._out_index]

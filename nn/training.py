@@ -120,6 +120,29 @@ class History:
         last = {k: round(v[-1], 4) for k, v in self.history.items() if v}
         return f"History({len(self)} epochs, last={last})"
 
+    def _repr_svg_(self) -> str | None:
+        """Jupyter's picture of the run: the losses, then each metric, train and validation."""
+        from ._svgplot import charts_svg
+
+        if not self.epochs:
+            return None
+        groups: dict[str, dict[str, list[float]]] = {}
+        for key, values in self.history.items():
+            base = key[4:] if key.startswith("val_") else key
+            if base not in ("lr", "time"):  # bookkeeping, not how well it learns
+                groups.setdefault(base, {})[key] = values
+        return charts_svg([_panel(base, series) for base, series in groups.items()])
+
+
+def _panel(name: str, series: dict[str, list[float]]) -> Any:
+    """A History panel; a loss that spans more than a decade on a log scale, where the gap
+    between a training loss heading to 0 and a validation loss that stalls (overfitting) shows."""
+    from ._svgplot import Panel
+
+    vals = [v for s in series.values() for v in s if math.isfinite(v)]
+    log = "loss" in name and bool(vals) and min(vals) > 0 and max(vals) > 10 * min(vals)
+    return Panel(f"{name} (log scale)" if log else name, series, log=log)
+
 
 # ---------------------------------------------------------------- progress bar
 
@@ -130,13 +153,26 @@ def _show_progress(progress: bool) -> bool:
     if not progress:
         return False
     stream = sys.stderr
-    return bool(getattr(stream, "isatty", lambda: False)()) or "ipykernel" in sys.modules
+    return bool(getattr(stream, "isatty", lambda: False)()) or _in_notebook()
+
+
+def _in_notebook() -> bool:
+    """Whether this process is a Jupyter kernel (merely importing ipykernel does not count)."""
+    ipython = sys.modules.get("IPython")
+    try:
+        shell = ipython.get_ipython() if ipython is not None else None
+    except Exception:  # an IPython too broken to ask: not a notebook we can draw in
+        return False
+    return shell is not None and "IPKernelApp" in getattr(shell, "config", {})
 
 
 def _tqdm() -> Any:
-    """tqdm's class, imported lazily (the `progress` extra); None, said once, when missing."""
+    """tqdm's class, imported lazily (the `progress` extra); None, said once, when missing.
+
+    `tqdm.auto` picks the widget in a Jupyter kernel (with ipywidgets) and text on a terminal.
+    """
     try:
-        from tqdm import tqdm
+        from tqdm.auto import tqdm
     except ImportError:
         if not _warned_no_tqdm[0]:
             _warned_no_tqdm[0] = True
@@ -202,9 +238,30 @@ def fit(model: Any, loss_fn: Callable[[Any, Any], Any], optimizer: Any,
     state = FitState(model=model, optimizer=optimizer, loss_fn=loss_fn, history=History())
     show = _show_progress(progress)
     tqdm = _tqdm() if show else None
+    # One bar for the whole run, advanced once per epoch: a notebook shows one widget and a
+    # terminal one line, instead of a bar (and a line) per epoch.
+    bar = (tqdm(total=int(epochs), desc="fit", unit="epoch", leave=True, dynamic_ncols=True,
+                file=sys.stderr) if tqdm is not None else None)
+    try:
+        _fit_epochs(model, loss_fn, optimizer, train_loader, int(epochs), val_loader, fns,
+                    callbacks, scheduler, clip_grad_norm, params, state, bar, show)
+    finally:
+        if bar is not None:
+            bar.close()
+    for cb in callbacks:
+        cb.on_train_end(state)
+    return state.history
+
+
+def _fit_epochs(model: Any, loss_fn: Callable[[Any, Any], Any], optimizer: Any,
+                train_loader: Iterable[Any], epochs: int, val_loader: Iterable[Any] | None,
+                fns: dict[str, Metric], callbacks: Sequence[Callback], scheduler: Any,
+                clip_grad_norm: float | None, params: list[Any], state: FitState, bar: Any,
+                show: bool) -> None:
+    """`fit`'s epochs: the five steps per minibatch, then validation, scheduler and callbacks."""
     for cb in callbacks:
         cb.on_train_begin(state)
-    for epoch in range(1, int(epochs) + 1):
+    for epoch in range(1, epochs + 1):
         state.epoch = epoch
         model.train()
         for cb in callbacks:
@@ -213,10 +270,6 @@ def fit(model: Any, loss_fn: Callable[[Any, Any], Any], optimizer: Any,
         t0 = time.perf_counter()
         sums: dict[str, float] = {"loss": 0.0, **{k: 0.0 for k in fns}}
         n = 0
-        bar = None
-        if tqdm is not None:  # updated by hand, so it stays open for the validation results
-            bar = tqdm(total=_len(train_loader), desc=f"epoch {epoch}/{epochs}", unit="batch",
-                       leave=True, dynamic_ncols=True, file=sys.stderr)
         for xb, yb in train_loader:             # 1. draw a minibatch
             out = model(xb)                     # 2. forward pass
             loss = loss_fn(out, yb)             # 3. loss
@@ -233,9 +286,6 @@ def fit(model: Any, loss_fn: Callable[[Any, Any], Any], optimizer: Any,
             for name, f in fns.items():
                 sums[name] += f(out.data, yb.data) * b
             n += b
-            if bar is not None:
-                bar.set_postfix(loss=f"{sums['loss'] / n:.4f}", refresh=False)
-                bar.update(1)
         if n == 0:
             raise ValueError("fit: train_loader produced no batches (empty data, or "
                              "drop_last=True with fewer examples than batch_size)")
@@ -252,24 +302,15 @@ def fit(model: Any, loss_fn: Callable[[Any, Any], Any], optimizer: Any,
                 scheduler.step()
         state.history.append(epoch, logs)
         if bar is not None:
-            bar.set_postfix_str(_fmt({k: v for k, v in logs.items() if k != "time"}))
-            bar.close()
+            bar.set_postfix_str(_fmt({k: v for k, v in logs.items() if k != "time"}),
+                                refresh=False)
+            bar.update(1)
         elif show:
             print(f"epoch {epoch}/{epochs} {_fmt(logs)}", file=sys.stderr)
         for cb in callbacks:
             cb.on_epoch_end(state, logs)
         if state.stop:
             break
-    for cb in callbacks:
-        cb.on_train_end(state)
-    return state.history
-
-
-def _len(loader: Any) -> int | None:
-    try:
-        return len(loader)
-    except TypeError:
-        return None
 
 
 def _check_loss(loss: Any, epoch: int, seen: int) -> None:

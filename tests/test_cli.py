@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import math
+import os
 import subprocess
 import sys
 import types
@@ -14,7 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from autograd_core.app import cli
+from autograd_core.app import passthrough
 from autograd_core.app.cli import evaluate_expression, main
 from autograd_core.value import Value
 
@@ -49,7 +50,7 @@ def test_help_exits_0_and_describes_the_command(argv, capsys):
         for opt in ("--activation", "--init", "--optimizer", "--batch-size", "--epochs", "--lr"):
             assert opt in out
     if argv == ["--help"]:
-        for sub in ("demo", "check", "graph", "train", "bench"):
+        for sub in ("demo", "check", "graph", "train", "example", "bench"):
             assert sub in out
 
 
@@ -100,7 +101,7 @@ def test_check_hands_its_arguments_to_checks_main(monkeypatch):
 
 def test_bench_runs_the_benchmark_module_with_the_arguments(monkeypatch):
     calls = []
-    monkeypatch.setattr(cli.subprocess, "call",
+    monkeypatch.setattr(passthrough.subprocess, "call",
                         lambda cmd, env: calls.append((cmd, env)) or 0)
     assert main(["bench", "--quick", "--only", "W1"]) == 0
     cmd, env = calls[0]
@@ -284,9 +285,43 @@ def test_train_help_states_the_default_initializer_the_code_uses(capsys):
 
 
 def test_a_diverging_run_ends_with_one_line_not_a_traceback(tmp_path, capsys):
-    rc = main(["train", "--lr", "1e30", "--epochs", "1", "--samples", "64", "--no-progress",
-               "--checkpoint", str(tmp_path / "m.npz")])
+    import warnings
+
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        rc = main(["train", "--lr", "1e30", "--epochs", "1", "--samples", "64",
+                   "--no-progress", "--checkpoint", str(tmp_path / "m.npz")])
     assert rc == 1
-    err = [ln for ln in capsys.readouterr().err.splitlines() if ln.startswith("autograd-core")]
-    assert len(err) == 1 and "loss became" in err[0]
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1 and err[0].startswith("autograd-core train:") and "loss became" in err[0]
+    # numpy's overflow warnings name the library's files; the one line says it in words.
+    assert not [w for w in seen if issubclass(w.category, RuntimeWarning)]
     assert not (tmp_path / "m.npz").exists()
+
+
+def test_a_diverging_run_prints_only_its_one_line_from_the_shell(tmp_path):
+    r = subprocess.run([sys.executable, "-m", "autograd_core", "train", "--lr", "1e6",
+                        "--epochs", "2", "--samples", "200", "--no-progress", "--checkpoint",
+                        str(tmp_path / "m.npz")], cwd=tmp_path, capture_output=True, text=True,
+                       env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120)
+    assert r.returncode == 1
+    assert r.stderr.count("\n") == 1 and "RuntimeWarning" not in r.stderr, r.stderr
+
+
+def test_an_unknown_option_is_reported_by_its_subcommand_with_a_suggestion(capsys):
+    with pytest.raises(SystemExit) as e:
+        main(["train", "--activaton", "relu"])
+    assert e.value.code == 2
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line == ("autograd-core train: error: unrecognized arguments: --activaton relu; "
+                    "did you mean --activation? (see 'autograd-core train --help')")
+
+
+def test_a_set_name_the_expression_does_not_use_is_a_usage_error(tmp_path, capsys):
+    with pytest.raises(SystemExit) as e:
+        main(["graph", "x*w", "--set", "x=1", "--set", "w=2", "--set", "z=3",
+              "--out", str(tmp_path / "g.dot")])
+    assert e.value.code == 2
+    (line,) = capsys.readouterr().err.splitlines()
+    assert "--set z=...: the expression does not use 'z' (its names: w, x)" in line
+    assert not (tmp_path / "g.dot").exists()

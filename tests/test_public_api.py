@@ -32,6 +32,7 @@ PUBLIC_NAMES = {
     "zeros_like",
     # added later, each with the issue that added it
     "renderer", "set_num_threads", "get_num_threads",  # issue 15: drawing without dot; BLAS threads
+    "backprop_animation", "BackpropAnimation",  # issue 16: the animation inline in Jupyter
 }
 
 # Subpackages reachable as attributes after `import autograd_core` (the layers it imports;

@@ -11,6 +11,7 @@ The engine core imports this module, so it knows Nodes only by their hooks (`_de
 
 from __future__ import annotations
 
+import os
 import traceback
 from collections.abc import Sequence
 from typing import Any
@@ -88,14 +89,18 @@ _FREED_MESSAGE = (
 
 # ---------------------------------------------------------------- anomaly helpers
 
-_PKG_MARKERS = ("autograd_core", "/nn/", "/optim/")
+# The library's own folders: autograd_core and its siblings nn and optim (side by side in a
+# checkout and in site-packages alike). Matched as folders, not as words in a path, so a
+# user's project that lives in, say, ~/autograd_core-0.1.0/ is still the user's code.
+_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+_LIBRARY_DIRS = tuple(os.path.join(_ROOT, pkg) + os.sep for pkg in ("autograd_core", "nn", "optim"))
 
 
 def _user_frame() -> str:
     """The innermost stack frame outside this library: where the user created the op."""
     for frame in reversed(traceback.extract_stack()[:-2]):
-        fname = frame.filename.replace("\\", "/")
-        if not any(m in fname for m in _PKG_MARKERS):
+        fname = os.path.abspath(frame.filename)
+        if not fname.startswith(_LIBRARY_DIRS):
             return f'File "{frame.filename}", line {frame.lineno}, in {frame.name}\n    ' \
                    f"{(frame.line or '').strip()}"
     return "<unknown>"

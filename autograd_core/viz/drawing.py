@@ -4,8 +4,9 @@
 `graphviz.Digraph` (the `viz` extra; shown inline in Jupyter) and `render_graph(root, path)`
 writes SVG/PNG/PDF. Graphviz's `dot` program draws them when installed; without it, the `viz`
 extra's in-process renderer (render.py) draws SVG, and PNG/PDF say that they need `dot`.
-`backprop_frames(root)` gives one drawing per backward step and
-`render_backprop_animation(root, path)` writes them, laid out once, as a self-contained page.
+`backprop_frames(root)` gives one drawing per backward step; `backprop_animation(root)` lays
+them out once and plays them inline in Jupyter, and `render_backprop_animation(root, path)`
+writes them as a self-contained page.
 
 The gradient drawn on a node is d(root)/d(node) (a non-scalar root is seeded with ones). The
 drawing computes it with one extra backward pass that touches no `.grad` and calls no hooks, so
@@ -30,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from ..engine import Node
+from .animation import BackpropAnimation
 from .dot import emit
 from .frames import FrameState, fixed_svgs, frame_states
 from .graph import (
@@ -60,7 +62,9 @@ __all__ = [
     "draw_graph",
     "render_graph",
     "backprop_frames",
+    "backprop_animation",
     "render_backprop_animation",
+    "BackpropAnimation",
     "trace_modules",
     "ModuleTrace",
     "GraphvizNotFoundError",
@@ -256,15 +260,14 @@ def backprop_frames(root: Node, **options: Any) -> list[str]:
     return frames
 
 
-def render_backprop_animation(root: Node, path: str | os.PathLike[str],
-                              **options: Any) -> Path:
-    """Write a self-contained HTML page stepping through backward, one SVG frame per step.
+def backprop_animation(root: Node, **options: Any) -> BackpropAnimation:
+    """The backward pass step by step, one SVG frame per step, to show inline or `.save()`.
 
-    The graph is laid out once: nodes keep their place in every frame, only labels and colours
-    change. SVG comes from `dot` when installed, else from the in-process renderer.
+    In Jupyter it plays inline: its frames and controls are in the output itself, with no
+    server; `.save(path)` writes the same player as a web page. The graph is laid out once:
+    nodes keep their place in every frame, only labels and colours change. SVG comes from `dot`
+    when installed, else from the in-process renderer. Options as `backprop_frames`.
     """
-    from .animation import frames_page
-
     if renderer() is None:
         raise GraphvizNotFoundError(missing_message())
     graph, st, states = _frames(root, options)
@@ -275,6 +278,10 @@ def render_backprop_animation(root: Node, path: str | os.PathLike[str],
         for s in states:
             st.frame, st.caption = s.frame, caption
             svgs.append(render_source(_wrap(emit(graph, st)), "svg").decode("utf-8"))
-    path = Path(path)
-    path.write_text(frames_page(svgs, [s.text for s in states]), encoding="utf-8")
-    return path
+    return BackpropAnimation(svgs, [s.text for s in states])
+
+
+def render_backprop_animation(root: Node, path: str | os.PathLike[str],
+                              **options: Any) -> Path:
+    """Write `backprop_animation(root)` as a self-contained HTML page; returns the path."""
+    return backprop_animation(root, **options).save(path)

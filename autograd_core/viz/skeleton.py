@@ -93,8 +93,9 @@ class Skeleton:
                     k = id(x)
                     ins.append(k)
                     if x._fn is None and k not in leaves:
-                        d, name = x._data, x.name  # type: ignore[attr-defined]
-                        leaves[k] = (_weakref(x), name, d.shape, d.dtype, x.requires_grad)
+                        d = x._data  # type: ignore[attr-defined]
+                        leaves[k] = (_weakref(x), x.name,  # type: ignore[attr-defined]
+                                     d.shape, d.dtype, x.requires_grad)
                 else:
                     ins.append((x,))  # a constant argument (an axis, a power...)
             g = gouts[0] if len(gouts) == 1 else gouts[node._out_index]

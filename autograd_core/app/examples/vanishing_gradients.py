@@ -8,17 +8,19 @@ exploding gradients (weights too large), turns the loss into NaN within a few st
 gradient norm keeps every step finite, but the network still starts far from anything useful and
 learns slowly; a sensible initialization (He) is the cure, and clipping the safety net.
 
-Run:  python examples/vanishing_gradients.py --out example-output
+Run:  autograd-core example vanishing_gradients --out example-output
+      (or: python -m autograd_core.app.examples.vanishing_gradients --out example-output)
 """
 
 from __future__ import annotations
 
 import numpy as np
-from _common import draw, parse_args, pyplot, save
 
 import nn
 import optim
 from autograd_core import Tensor
+
+from ._common import draw, parse_args, pyplot, save
 
 DEPTH, WIDTH = 8, 32
 

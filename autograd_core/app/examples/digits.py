@@ -6,7 +6,8 @@ validation loss reaches its lowest point early and then climbs back up; the wide
 the two is overfitting. Dropout, which zeroes a random half of the hidden units on each step,
 makes memorizing harder: the validation loss ends lower and the test accuracy is higher.
 
-Run:  python examples/digits.py --out example-output
+Run:  autograd-core example digits --out example-output
+      (or: python -m autograd_core.app.examples.digits --out example-output)
 """
 
 from __future__ import annotations
@@ -14,12 +15,13 @@ from __future__ import annotations
 import time
 
 import numpy as np
-from _common import parse_args, pyplot, save
 
 import autograd_core
 import nn
 import optim
 from autograd_core import Tensor, no_grad
+
+from ._common import parse_args, pyplot, save
 
 TRAIN = 150  # few training images and a wide net: overfitting shows within a few dozen epochs
 

@@ -6,16 +6,18 @@ functions (unit step, sign, staircase) have zero gradient almost everywhere, so 
 back through them; the straight-through estimator (ste=True) and its smooth variant
 (ste="sigmoid") are surrogates that let a network with steps learn anyway.
 
-Run:  python examples/activations.py --out example-output
+Run:  autograd-core example activations --out example-output
+      (or: python -m autograd_core.app.examples.activations --out example-output)
 """
 
 from __future__ import annotations
 
 import numpy as np
-from _common import parse_args, pyplot, save
 
 import nn.functional as F
 from autograd_core import Tensor
+
+from ._common import parse_args, pyplot, save
 
 ACTIVATIONS = {
     "sigmoid": F.sigmoid, "tanh": F.tanh, "relu": F.relu,

@@ -68,7 +68,7 @@ def mlp(dead: int | None = 3) -> tuple[Tensor, object]:
 
 # ---------------------------------------------------------------- reading an SVG from Graphviz
 
-_GROUP = re.compile(r'<g id="(node|edge|clust)\d+" class="(?:node|edge|cluster)">\s*'
+_GROUP = re.compile(r'<g id="(node|edge|clust)\d+" class="(?:node|edge|cluster)[^"]*">\s*'
                     r"<title>(.*?)</title>(.*?)</g>", re.S)
 
 
@@ -305,6 +305,21 @@ def test_animation_nodes_keep_their_place_and_only_labels_and_colours_change(tmp
     assert "grad ?" in " ".join(sum(labels[0].values(), []))
     assert "grad ?" not in " ".join(sum(labels[-1].values(), []))
     assert 'data-what="done: all 10 gradients are known"' in frames[-1]
+
+
+@needs_renderer
+def test_each_step_marks_the_node_backward_is_at_for_the_player_to_scroll_to(tmp_path) -> None:
+    # A graph wider than the page scrolls sideways; the player brings the node of each step
+    # into view, finding it by its class. Exactly one per step frame, none in the last.
+    page = ag.render_backprop_animation(neuron(), tmp_path / "a.html").read_text()
+    frames = _frames(page)
+    for fr in frames[:-1]:
+        (cur,) = re.findall(r'<g id="node\d+" class="node current">\s*<title>(v\d+)</title>'
+                            r"(.*?)</g>", fr, re.S)
+        who = re.search(r'data-what="step \d+ of \d+: backward reaches ([^;]+);', fr).group(1)
+        assert who in [t[3] for t in texts(cur[1])]  # the node the caption names
+    assert "current" not in frames[-1]
+    assert "g.current" in page and "scrollLeft" in page
 
 
 @needs_renderer

@@ -73,7 +73,8 @@ def _node_style(i: int, st: Style, shown: Summary | None, use_heat: bool) -> lis
     """Fill and border of value node i: frame state, heat colour, zero and dead-unit marks."""
     fr = st.frame
     if fr is not None and i == fr.current:
-        return ["style=filled", f'fillcolor="{_CURRENT}"', "penwidth=3"]
+        # the SVG class lets a player find the node backward is at (and scroll it into view)
+        return ["style=filled", f'fillcolor="{_CURRENT}"', "penwidth=3", 'class="current"']
     attrs: list[str] = []
     if use_heat and shown is not None:
         m = shown.norm

@@ -41,10 +41,22 @@ __all__ = [
 SELU_ALPHA = 1.6732632423543772848170429916717
 SELU_SCALE = 1.0507009873554804934193349852946
 
-try:  # scipy is optional; math.erf per element is the exact fallback
-    from scipy.special import erf as _np_erf
-except ImportError:  # pragma: no cover - depends on the environment
-    _np_erf = np.vectorize(math.erf, otypes=[np.float64])
+_erf_impl: list[Any] = []
+
+
+def _np_erf(a: np.ndarray) -> Any:
+    """erf on an array: scipy's ufunc when scipy is installed, else math.erf per element.
+
+    scipy.special is imported on the first call, not with `nn`: it alone takes longer to import
+    than all of numpy, `nn` and the engine together, and only gelu and erf need it.
+    """
+    if not _erf_impl:
+        try:
+            from scipy.special import erf
+        except ImportError:  # scipy is optional; math.erf per element is the exact fallback
+            erf = np.vectorize(math.erf, otypes=[np.float64])
+        _erf_impl.append(erf)
+    return _erf_impl[0](a)
 
 
 def _t(x: Any, op: str) -> Tensor:

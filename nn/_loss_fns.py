@@ -153,8 +153,10 @@ def binary_cross_entropy_with_logits(input: Any, target: Any, weight: Any = None
     return _reduce(_weighted(loss, weight), reduction, "binary_cross_entropy_with_logits")
 
 
-def _class_targets(target: Any, n_classes: int, ignore_index: int, op: str) -> np.ndarray:
-    """Integer class indices as an int64 array, checked against the number of classes."""
+def _class_targets(target: Any, n_classes: int, ignore_index: int, op: str
+                   ) -> tuple[np.ndarray, bool]:
+    """Integer class indices as an int64 array, checked against the number of classes, and
+    whether every one of them is a class (none is `ignore_index` or out of range)."""
     arr = target.data if isinstance(target, Tensor) else np.asarray(target)
     if arr.dtype.kind == "f":
         if not np.all(np.isfinite(arr)) or np.any(arr != np.round(arr)):
@@ -164,12 +166,16 @@ def _class_targets(target: Any, n_classes: int, ignore_index: int, op: str) -> n
         arr = arr.astype(np.int64)
     elif arr.dtype.kind not in "iu":
         raise TypeError(f"{op}: class targets must be integers, got dtype {arr.dtype}")
-    bad = (arr != ignore_index) & ((arr < 0) | (arr >= n_classes))
-    if bad.any():
-        idx = int(arr[bad].flat[0])
-        raise IndexError(f"{op}: target class index {idx} is out of range for {n_classes} "
-                         f"classes (valid: 0..{n_classes - 1})")
-    return arr.astype(np.int64, copy=False)
+    # Usually every target is a class: two reductions say so, and only otherwise are the
+    # targets checked one by one (which also costs a compiled step fewer array ops).
+    all_classes = arr.size == 0 or (bool(arr.min() >= 0) and bool(arr.max() < n_classes))
+    if not all_classes:
+        bad = (arr != ignore_index) & ((arr < 0) | (arr >= n_classes))
+        if bad.any():
+            idx = int(arr[bad].flat[0])
+            raise IndexError(f"{op}: target class index {idx} is out of range for "
+                             f"{n_classes} classes (valid: 0..{n_classes - 1})")
+    return arr.astype(np.int64, copy=False), all_classes and not 0 <= ignore_index < n_classes
 
 
 def _class_weight(weight: Any, like: Tensor) -> Tensor:
@@ -195,7 +201,7 @@ def _nll_rows(logp: Tensor, target: Any, weight: Any, ignore_index: int, reducti
     if logp.ndim == 0:
         raise ValueError(f"{op}: input must have a class axis, got a scalar")
     n_classes = logp.shape[0] if logp.ndim == 1 else logp.shape[1]
-    t = _class_targets(target, n_classes, ignore_index, op)
+    t, _ = _class_targets(target, n_classes, ignore_index, op)
     want = () if logp.ndim == 1 else (logp.shape[0],) + logp.shape[2:]
     if t.shape != want:
         raise ValueError(f"{op}: input of shape {logp.shape} needs class targets of shape "
@@ -277,8 +283,8 @@ def cross_entropy(input: Any, target: Any, weight: Any = None, ignore_index: int
         return _soft_cross_entropy(x.log_softmax(axis), y, weight, reduction, label_smoothing,
                                    axis)
     if x.ndim == 2 and weight is None and not label_smoothing and reduction == "mean":
-        t = _class_targets(target, x.shape[1], ignore_index, "cross_entropy")
-        if t.shape == (x.shape[0],) and not (t == ignore_index).any():
+        t, none_ignored = _class_targets(target, x.shape[1], ignore_index, "cross_entropy")
+        if t.shape == (x.shape[0],) and (none_ignored or not (t == ignore_index).any()):
             return _fns.CrossEntropy.apply(x, t)  # the core's fused primitive: one node
     logp = x.log_softmax(axis)
     return _nll_rows(logp, target, weight, ignore_index, reduction, "cross_entropy",

@@ -7,6 +7,11 @@ import numpy as np
 __all__ = ["manual_seed", "default_rng"]
 
 _state: list[np.random.Generator] = [np.random.default_rng()]
+#: Where this module keeps its generator, as (container, key): a compiled step
+#: (autograd_core.compile looks for this name in loaded modules) records the draws made from
+#: it, so each replay draws afresh from the generator the slot holds then (dropout keeps
+#: changing its mask, and nn.manual_seed governs compiled steps too).
+__random_generator_slots__ = [(_state, 0)]
 
 
 def manual_seed(seed: int) -> np.random.Generator:

@@ -182,8 +182,8 @@ class BatchNorm1d(Module):
         """Normalize with batch statistics (training) or running ones (eval)."""
         use_batch = self.training or not self.track_running_stats
         nbt = 0
-        if self.training and self.track_running_stats:
-            nbt = int(self.num_batches_tracked.data)
+        if self.training and self.track_running_stats and self.momentum is None:
+            nbt = int(self.num_batches_tracked.data)  # the cumulative average's 1 / (t + 1)
         if isinstance(x, Tensor) and x.ndim in (2, 3) and x.shape[1] != self.num_features:
             raise ValueError(f"BatchNorm1d: the layer expects {self.num_features} features but "
                              f"the input has {x.shape[1]} (axis 1 of shape {x.shape})")
@@ -191,7 +191,8 @@ class BatchNorm1d(Module):
                        self.running_var if self.track_running_stats else None,
                        self.weight, self.bias, use_batch, self.momentum, self.eps, nbt)
         if self.training and self.track_running_stats:
-            self.num_batches_tracked.data = np.asarray(nbt + 1, dtype=np.int64)
+            # An array op, not a Python int: a compiled step replays the count too.
+            self.num_batches_tracked.data = self.num_batches_tracked.data + 1
         return y
 
     def extra_repr(self) -> str:

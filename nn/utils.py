@@ -97,6 +97,22 @@ def clip_grad_norm_(parameters: Iterable[Any] | Any, max_norm: float,
     return total
 
 
+def _clip_grad_norm_2(params: list[Any], max_norm: float) -> None:
+    """clip_grad_norm_(params, max_norm) for Tensor parameters and the 2-norm, written without
+    reading a value into Python: every gradient is multiplied by min(1, max_norm/(total +
+    1e-6)) (by exactly 1.0 when no clipping is needed, which changes no bit), so a compiled
+    step (`fit(compile=True)`) replays it. The same numbers as clip_grad_norm_."""
+    grads = [p.grad.data for p in params if isinstance(p, Tensor) and p.grad is not None]
+    if not grads:
+        return
+    # Each norm in float64 (clip_grad_norm_'s float() widens the sum), then its 1/2 power.
+    norms = np.array([np.sum(np.abs(g) ** 2.0).astype(np.float64) ** 0.5 for g in grads])
+    total = np.sum(norms ** 2.0) ** 0.5
+    coef = np.fmin(1.0, float(max_norm) / (total + 1e-6))  # fmin: a NaN total leaves 1.0
+    for g in grads:
+        g *= coef.astype(g.dtype)  # a Python float would be rounded to g's dtype first
+
+
 def clip_grad_value_(parameters: Iterable[Any] | Any, clip_value: float) -> None:
     """Clip every gradient element into [-clip_value, clip_value], in place."""
     c = float(clip_value)

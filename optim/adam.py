@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
@@ -72,7 +71,10 @@ class Adam(Optimizer):
             np.maximum(vmax, v, out=vmax)
             v = vmax
         step_size = lr / (1.0 - b1 ** t)
-        denom = np.sqrt(v) / math.sqrt(1.0 - b2 ** t)
+        # `** 0.5`, as PyTorch's Adam writes it (not math.sqrt): the same bits as PyTorch,
+        # and plain arithmetic, which a compiled step can replay on a step count it reads
+        # afresh each time.
+        denom = np.sqrt(v) / (1.0 - b2 ** t) ** 0.5
         denom += eps
         data -= step_size * (m / denom)
 

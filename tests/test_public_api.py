@@ -30,6 +30,10 @@ PUBLIC_NAMES = {
     "sin", "softmax", "split", "sqrt", "squeeze", "stack", "std", "sum", "swapaxes", "tanh",
     "tensor", "to_dot", "trace_modules", "transpose", "unsqueeze", "var", "where", "zeros",
     "zeros_like",
+    # added later, each with the issue that added it
+    "renderer", "set_num_threads", "get_num_threads",  # issue 15: drawing without dot; BLAS threads
+    "backprop_animation", "BackpropAnimation",  # issue 16: the animation inline in Jupyter
+    "compile", "CompileError", "ConcretizationError",  # issue 18: compiled steps
 }
 
 # Subpackages reachable as attributes after `import autograd_core` (the layers it imports;

@@ -248,6 +248,15 @@ def test_progress_is_silent_off_a_terminal(capsys):
     assert out.out == "" and out.err == ""
 
 
+def test_progress_is_silent_in_a_process_that_merely_imported_ipykernel(capsys):
+    pytest.importorskip("ipykernel")
+    import ipykernel  # noqa: F401 - what a test runner or a tool may do; it is not a notebook
+
+    import nn.training as tr
+
+    assert not tr._in_notebook() and not tr._show_progress(True)
+
+
 def test_progress_without_tqdm_says_so_once(monkeypatch, capsys):
     import sys
 
@@ -274,7 +283,69 @@ def test_progress_bar_with_tqdm(monkeypatch, capsys):
     x, y = nn.make_moons(64, seed=0)
     model = _moons_mlp()
     nn.fit(model, nn.functional.cross_entropy, optim.SGD(model.parameters(), lr=0.1),
-           nn.DataLoader(x, y), epochs=2, val_loader=nn.DataLoader(x, y), progress=True)
+           nn.DataLoader(x, y), epochs=3, val_loader=nn.DataLoader(x, y), progress=True)
     err = capsys.readouterr().err
-    assert "epoch 1/2" in err and "epoch 2/2" in err and "2/2 [" in err
-    assert "val_accuracy=" in err  # the bar stays open for the epoch's summary
+    assert "fit: 100%" in err and "3/3 [" in err
+    assert "val_accuracy=" in err  # the epoch's summary is on the bar
+    assert "epoch 1/3" not in err  # one bar for the run, not one per epoch
+
+
+class _RecordingBar:
+    """Stands in for tqdm.auto.tqdm: records how fit drives its bars."""
+
+    made: list[_RecordingBar] = []
+
+    def __init__(self, **kwargs):
+        self.kwargs, self.n, self.postfix, self.closed = kwargs, 0, [], 0
+        _RecordingBar.made.append(self)
+
+    def update(self, k=1):
+        self.n += k
+
+    def set_postfix_str(self, text, refresh=True):
+        self.postfix.append(text)
+
+    def close(self):
+        self.closed += 1
+
+
+def _fake_tqdm_auto(monkeypatch):
+    import sys
+    import types
+
+    import nn.training as tr
+
+    _RecordingBar.made = []
+    fake = types.ModuleType("tqdm.auto")
+    fake.tqdm = _RecordingBar  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "tqdm.auto", fake)
+    monkeypatch.setattr(tr, "_show_progress", lambda progress: progress)
+
+
+def test_progress_is_one_tqdm_auto_bar_advanced_once_per_epoch(monkeypatch):
+    # tqdm.auto (not tqdm.tqdm) is what shows a widget in a notebook; one bar for the whole run
+    # is what keeps a notebook (or a terminal) from collecting a bar per epoch.
+    _fake_tqdm_auto(monkeypatch)
+    x, y = nn.make_moons(64, seed=0)
+    model = _moons_mlp()
+    nn.fit(model, nn.functional.cross_entropy, optim.SGD(model.parameters(), lr=0.1),
+           nn.DataLoader(x, y, batch_size=16), epochs=4, progress=True)
+    (bar,) = _RecordingBar.made
+    assert bar.kwargs["total"] == 4 and bar.kwargs["unit"] == "epoch"
+    assert bar.n == 4 and bar.closed == 1
+    assert len(bar.postfix) == 4 and bar.postfix[-1].startswith("loss=")
+
+
+def test_progress_bar_is_closed_when_training_fails_or_stops_early(monkeypatch):
+    _fake_tqdm_auto(monkeypatch)
+    x, y = nn.make_moons(64, seed=0)
+    model = _moons_mlp()
+    with pytest.raises(FloatingPointError):
+        nn.fit(model, lambda o, t: nn.functional.cross_entropy(o, t) * float("nan"),
+               optim.SGD(model.parameters(), lr=0.1), nn.DataLoader(x, y), epochs=3)
+    stop = nn.EarlyStopping(patience=0, monitor="loss", min_delta=1e9)
+    nn.fit(model, nn.functional.cross_entropy, optim.SGD(model.parameters(), lr=0.1),
+           nn.DataLoader(x, y), epochs=5, callbacks=[stop])
+    failed, stopped = _RecordingBar.made
+    assert failed.closed == 1 and failed.n == 0
+    assert stopped.closed == 1 and stopped.n == 2  # epoch 1 sets the best, epoch 2 stops

@@ -7,7 +7,7 @@ class: node.py imports this file for `Node.backward`, so this one cannot import 
 from __future__ import annotations
 
 import gc
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from ._safety import (
@@ -20,6 +20,20 @@ from ._safety import (
 from .grad_mode import _mode
 from .hooks import _run_hooks
 from .outputs import _count_outputs, _gather_outputs
+
+# ---------------------------------------------------------------- the drawings' skeleton
+
+# Set by the drawings (viz/skeleton.py): a factory of recorders, each handed the ops one
+# backward() frees (at most the first `limit` of a pass, those nearest the output), so a Tensor
+# graph can still be drawn after backward(). The recorder keeps names, shapes and summaries,
+# never arrays.
+_skeleton: list[Any] = [None, 1000]  # [factory or None, ops kept per pass]
+
+
+def set_skeleton_maker(maker: Callable[[], Any] | None, limit: int = 1000) -> None:
+    """Have backward() hand each op it frees to a `maker()` recorder (None: to nobody)."""
+    _skeleton[:] = [maker, limit]
+
 
 # ---------------------------------------------------------------- the backward pass
 
@@ -91,6 +105,8 @@ def _run_backward(roots: Sequence[Any], seeds: Sequence[Any], retain_graph: bool
     receivers: list[Any] = []
     new_grads: list[Any] = []
     pending: dict[int, list[Any]] | None = None  # multi-output functions wait for all outputs
+    keep = _skeleton[0]() if _skeleton[0] is not None and not retain_graph else None
+    budget = _skeleton[1] if keep is not None else 0
     pop, get = grads.pop, grads.get
     mode = _mode
     anomaly = mode.anomaly
@@ -158,6 +174,10 @@ def _run_backward(roots: Sequence[Any], seeds: Sequence[Any], retain_graph: bool
                 fn._freed = True
                 fn._saved = fn._outref = None
                 if not node._keeps_graph:
+                    if budget:
+                        budget -= 1
+                        fn._skel = keep
+                        keep(fn, node, gouts, inputs)  # type: ignore[misc]
                     fn.inputs = None
             i = 0
             for gx in gin:

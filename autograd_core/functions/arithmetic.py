@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from ..engine import Function
-from ._util import _zeros_for
+from ._util import _v, _zeros_like
 
 # ================================================================ elementwise, binary
 
@@ -30,8 +30,7 @@ class Add(Function):
     def backward(ctx, g):
         return g, g
 
-    def backward_raw(ctx, g):
-        return g, g
+    backward_raw = backward  # type-free: arrays and Nodes share these operators
 
 
 class AddScalar(Function):
@@ -46,8 +45,7 @@ class AddScalar(Function):
     def backward(ctx, g):
         return g, None
 
-    def backward_raw(ctx, g):
-        return g, None
+    backward_raw = backward  # type-free: arrays and Nodes share these operators
 
 
 class MulScalar(Function):
@@ -62,8 +60,7 @@ class MulScalar(Function):
     def backward(ctx, g):
         return g * ctx.inputs[1], None
 
-    def backward_raw(ctx, g):
-        return g * ctx.inputs[1], None
+    backward_raw = backward  # type-free: arrays and Nodes share these operators
 
 
 class RSubScalar(Function):
@@ -78,8 +75,7 @@ class RSubScalar(Function):
     def backward(ctx, g):
         return -g, None
 
-    def backward_raw(ctx, g):
-        return -g, None
+    backward_raw = backward  # type-free: arrays and Nodes share these operators
 
 
 class Sub(Function):
@@ -94,8 +90,7 @@ class Sub(Function):
     def backward(ctx, g):
         return g, -g
 
-    def backward_raw(ctx, g):
-        return g, -g
+    backward_raw = backward  # type-free: arrays and Nodes share these operators
 
 
 class Mul(Function):
@@ -109,12 +104,9 @@ class Mul(Function):
     def backward(ctx, g):
         a, b = ctx.inputs
         n = ctx.needs_input_grad
-        return (g * b if n[0] else None), (g * a if n[1] else None)
+        return (g * _v(g, b) if n[0] else None), (g * _v(g, a) if n[1] else None)
 
-    def backward_raw(ctx, g):
-        a, b = ctx.inputs
-        n = ctx.needs_input_grad
-        return (g * b._data if n[0] else None), (g * a._data if n[1] else None)
+    backward_raw = backward  # one formula: `_v` gives arrays in the raw pass, Nodes when recorded
 
 
 class Div(Function):
@@ -128,13 +120,11 @@ class Div(Function):
     def backward(ctx, g):
         a, b = ctx.inputs
         n = ctx.needs_input_grad
-        return (g / b if n[0] else None), (-g * a / (b * b) if n[1] else None)
+        bv = _v(g, b)
+        ga = g / bv
+        return (ga if n[0] else None), (-ga * _v(g, a) / bv if n[1] else None)
 
-    def backward_raw(ctx, g):
-        a, b = ctx.inputs
-        n = ctx.needs_input_grad
-        ga = g / b._data
-        return (ga if n[0] else None), (-ga * a._data / b._data if n[1] else None)
+    backward_raw = backward  # one formula: `_v` gives arrays in the raw pass, Nodes when recorded
 
 
 class PowScalar(Function):
@@ -147,15 +137,11 @@ class PowScalar(Function):
 
     def backward(ctx, g):
         a, c = ctx.inputs
-        if c == 0:
-            return _zeros_for(a), None
-        return g * c * a ** (c - 1), None
+        if c == 0:  # flat everywhere; the formula below would give 0 * inf at a = 0
+            return _zeros_like(g, a), None
+        return g * c * _v(g, a) ** (c - 1), None
 
-    def backward_raw(ctx, g):
-        a, c = ctx.inputs
-        if c == 0:
-            return np.zeros_like(a._data), None
-        return g * c * a._data ** (c - 1), None
+    backward_raw = backward  # one formula: `_v` gives arrays in the raw pass, Nodes when recorded
 
 
 class Pow(Function):
@@ -243,6 +229,7 @@ class Where(Function):
         gb = Where.apply(cond, 0.0, g) if n[2] else None
         return None, ga, gb
 
+    # split: `where` is a function, not an operator: recorded it must be the op, raw np.where
     def backward_raw(ctx, g):
         cond = ctx.inputs[0]
         n = ctx.needs_input_grad

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from ..engine import Function
-from ._util import _zeros_for
+from ._util import _v, _zeros_for
 from .arithmetic import Where
 
 
@@ -34,8 +34,7 @@ class Neg(Function):
     def backward(ctx, g):
         return (-g,)
 
-    def backward_raw(ctx, g):
-        return (-g,)
+    backward_raw = backward  # type-free: arrays and Nodes share these operators
 
 
 class Exp(Function):
@@ -48,10 +47,9 @@ class Exp(Function):
         return np.exp(a)
 
     def backward(ctx, g):
-        return (g * ctx.output,)
+        return (g * _v(g, ctx.output),)
 
-    def backward_raw(ctx, g):
-        return (g * ctx.output._data,)
+    backward_raw = backward  # one formula: `_v` gives arrays in the raw pass, Nodes when recorded
 
 
 class Log(Function):
@@ -63,10 +61,9 @@ class Log(Function):
         return np.log(a)
 
     def backward(ctx, g):
-        return (g / ctx.inputs[0],)
+        return (g / _v(g, ctx.inputs[0]),)
 
-    def backward_raw(ctx, g):
-        return (g / ctx.inputs[0]._data,)
+    backward_raw = backward  # one formula: `_v` gives arrays in the raw pass, Nodes when recorded
 
 
 class Sqrt(Function):
@@ -79,10 +76,9 @@ class Sqrt(Function):
         return np.sqrt(a)
 
     def backward(ctx, g):
-        return (g / (ctx.output * 2.0),)
+        return (g / (_v(g, ctx.output) * 2.0),)
 
-    def backward_raw(ctx, g):
-        return (g / (ctx.output._data * 2.0),)
+    backward_raw = backward  # one formula: `_v` gives arrays in the raw pass, Nodes when recorded
 
 
 class Abs(Function):
@@ -98,6 +94,7 @@ class Abs(Function):
         # the gradient then stays connected to `a`, and d2|a|/da2 is 0, not an error (PyTorch).
         return (g * ctx.inputs[0].sign(),)
 
+    # split: the recorded step must be an op of `a` (above); ndarray has no .sign() method
     def backward_raw(ctx, g):
         return (g * np.sign(ctx.inputs[0]._data),)
 
@@ -136,12 +133,10 @@ class Tanh(Function):
         return np.tanh(a)
 
     def backward(ctx, g):
-        t = ctx.output
+        t = _v(g, ctx.output)
         return (g * (1.0 - t * t),)
 
-    def backward_raw(ctx, g):
-        t = ctx.output._data
-        return (g * (1.0 - t * t),)
+    backward_raw = backward  # one formula: `_v` gives arrays in the raw pass, Nodes when recorded
 
 
 class Sigmoid(Function):
@@ -156,12 +151,10 @@ class Sigmoid(Function):
         return np.where(a >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(e.dtype, copy=False)
 
     def backward(ctx, g):
-        s = ctx.output
+        s = _v(g, ctx.output)
         return (g * s * (1.0 - s),)
 
-    def backward_raw(ctx, g):
-        s = ctx.output._data
-        return (g * s * (1.0 - s),)
+    backward_raw = backward  # one formula: `_v` gives arrays in the raw pass, Nodes when recorded
 
 
 class Relu(Function):
@@ -181,6 +174,7 @@ class Relu(Function):
         keep = a.data > 0
         return (_where(keep, g, 0.0) + Step._apply1(a, np.zeros_like(keep)),)
 
+    # split: the recorded step must be an op of `a` (above); the raw one is the plain mask
     def backward_raw(ctx, g):
         return (np.where(ctx.inputs[0]._data > 0, g, 0),)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..engine import Function
+from ._util import _v
 
 
 class Linear(Function):
@@ -21,7 +22,8 @@ class Linear(Function):
         return out
 
     def backward(ctx, g):
-        x, w, b = ctx.inputs
+        x, w, _ = ctx.inputs
+        x, w = _v(g, x), _v(g, w)
         n = ctx.needs_input_grad
         g2 = g.reshape(-1, g.shape[-1]) if g.ndim != 2 else g
         gx = g @ w if n[0] else None
@@ -29,13 +31,7 @@ class Linear(Function):
         gb = g2.sum(axis=0) if n[2] else None
         return gx, gw, gb
 
-    def backward_raw(ctx, g):
-        x, w, b = ctx.inputs
-        n = ctx.needs_input_grad
-        xd = x._data
-        g2 = g.reshape(-1, g.shape[-1]) if g.ndim != 2 else g
-        gw = g2.T @ (xd.reshape(-1, xd.shape[-1]) if xd.ndim != 2 else xd) if n[1] else None
-        return (g @ w._data if n[0] else None), gw, (g2.sum(axis=0) if n[2] else None)
+    backward_raw = backward  # one formula: `_v` gives arrays in the raw pass, Nodes when recorded
 
 
 class CrossEntropy(Function):
@@ -64,6 +60,7 @@ class CrossEntropy(Function):
         onehot[np.arange(z.shape[0]), target] = 1
         return (z.softmax(-1) - z._const(onehot)) * (g / z.shape[0]), None
 
+    # split: the raw pass reuses the softmax forward saved; recorded, it is ops of z
     def backward_raw(ctx, g):
         z, target = ctx.inputs
         n = z.shape[0]

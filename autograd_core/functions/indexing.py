@@ -22,6 +22,7 @@ class GetItem(Function):
         a, index = ctx.inputs
         return IndexAdd.apply(g, index, a.shape), None
 
+    # split: recorded, the scatter must be the IndexAdd op; raw, it is that op's forward
     def backward_raw(ctx, g):
         a, index = ctx.inputs
         return IndexAdd.forward(None, g, index, a.shape), None

@@ -37,6 +37,7 @@ class MatMul(Function):
         gb = a.swapaxes(-1, -2) @ g if n[1] else None
         return ga, gb
 
+    # split: the 1-D cases need .unsqueeze and .sum_to, which ndarray lacks
     def backward_raw(ctx, g):
         a, b = ctx.inputs
         ad, bd = a._data, b._data

@@ -37,6 +37,7 @@ class Sum(Function):
         a, axis, _ = ctx.inputs
         return g.reshape(_keep_shape(a.shape, axis)).broadcast_to(a.shape), None, None
 
+    # split: ndarray has no .broadcast_to; filling np.empty is the fast raw form
     def backward_raw(ctx, g):
         a, axis, _ = ctx.inputs
         out = np.empty(a.shape, dtype=np.result_type(g))  # fresh memory, filled in C
@@ -144,6 +145,7 @@ class LogSumExp(Function):
         kshape = _keep_shape(a.shape, axis)
         return g.reshape(kshape) * (a - ctx.output.reshape(kshape)).exp(), None, None
 
+    # split: ndarray has no .exp() method, Tensor no np.exp (numpy protocols)
     def backward_raw(ctx, g):
         a, axis, _ = ctx.inputs
         kshape = _keep_shape(a.shape, axis)

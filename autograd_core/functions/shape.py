@@ -23,8 +23,7 @@ class Reshape(Function):
     def backward(ctx, g):
         return g.reshape(ctx.inputs[0].shape), None
 
-    def backward_raw(ctx, g):
-        return np.reshape(g, ctx.inputs[0].shape), None
+    backward_raw = backward  # type-free: arrays and Nodes share these operators
 
 
 class Transpose(Function):
@@ -41,9 +40,7 @@ class Transpose(Function):
         inverse = None if axes is None else tuple(np.argsort(axes))
         return g.transpose(inverse), None
 
-    def backward_raw(ctx, g):
-        axes = ctx.inputs[1]
-        return np.transpose(g, None if axes is None else np.argsort(axes)), None
+    backward_raw = backward  # type-free: arrays and Nodes share these operators
 
 
 class BroadcastTo(Function):
@@ -58,6 +55,7 @@ class BroadcastTo(Function):
     def backward(ctx, g):
         return g.sum_to(ctx.inputs[0].shape), None
 
+    # split: ndarray has no .sum_to method
     def backward_raw(ctx, g):
         return sum_to_array(g, ctx.inputs[0].shape), None
 
@@ -74,6 +72,7 @@ class SumTo(Function):
     def backward(ctx, g):
         return g.broadcast_to(ctx.inputs[0].shape), None
 
+    # split: ndarray has no .broadcast_to method
     def backward_raw(ctx, g):
         return np.broadcast_to(g, ctx.inputs[0].shape), None
 

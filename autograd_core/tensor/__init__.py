@@ -62,6 +62,7 @@ from .ops import (
     where,
 )
 from .tensor import Tensor
+from .threads import get_num_threads, set_num_threads  # re-exported by the package face
 
 __all__ = [
     "Tensor", "set_default_dtype", "get_default_dtype", "tensor", "zeros", "ones", "full",

@@ -68,9 +68,9 @@ def _as_array(data: Any, dtype: Any, where: str) -> np.ndarray:
 
 
 def _plain(a: np.ndarray, where: str) -> None:
-    """Refuse ndarray subclasses: a masked array's mask or np.matrix's 2-D rules would be
-    dropped or applied silently."""
-    if type(a) is not np.ndarray:
+    """Refuse masked arrays and np.matrix: the mask, or matrix's 2-D rules (`*` is a matrix
+    product there), would be dropped or applied silently."""
+    if isinstance(a, (np.ma.MaskedArray, np.matrix)):
         raise TypeError(f"{where}: {type(a).__name__} is not supported (its mask or matrix "
                         "rules would be lost); pass a plain array, e.g. np.asarray(x) or "
                         "x.filled(...) for a masked array")

@@ -3,26 +3,24 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
-# Running `python examples/x.py` from a source checkout puts examples/ first on sys.path;
-# the repository root must come next so `nn` and `optim` import from the checkout.
-_ROOT = Path(__file__).resolve().parent.parent
-if str(_ROOT) not in sys.path:
-    sys.path.insert(1, str(_ROOT))
-
 
 def parse_args(description: str, default_out: str) -> argparse.Namespace:
-    """The options every example takes: --out DIR and --fast."""
-    p = argparse.ArgumentParser(description=description)
+    """The options every example takes: --out DIR and --fast (errors are one line)."""
+    from ..cli import _Parser
+
+    p = _Parser(description=description)
     p.add_argument("--out", default=default_out, help=f"folder for pictures (default: "
                                                       f"{default_out})")
     p.add_argument("--fast", action="store_true",
                    help="small data and few epochs: a quick run for tests")
     args = p.parse_args()
-    Path(args.out).mkdir(parents=True, exist_ok=True)
+    try:
+        Path(args.out).mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        p.error(f"--out {args.out}: cannot create the folder ({e.strerror or e})")
     return args
 
 
@@ -53,12 +51,8 @@ def save(fig: Any, out: str, name: str) -> Path:
 
 def draw(root: Any, out: str, name: str, **options: Any) -> Path | None:
     """Draw a graph with autograd_core.viz: an SVG when graphviz is installed, else a .dot file."""
-    try:
-        from autograd_core.app.demo import write_graph
-        from autograd_core.viz import to_dot  # noqa: F401
-    except ImportError:
-        print("graph drawing (autograd_core.viz) is not available in this version")
-        return None
+    from ..demo import write_graph
+
     path = write_graph(root, Path(out) / name, "svg", **options)
     print(f"saved {path}")
     return path

@@ -8,7 +8,8 @@ Minibatch SGD, per epoch: 1. shuffle and draw a batch of 32, then 2. forward, 3.
 4. backward, 5. update on that batch only. Many cheap, noisy steps instead of one exact one.
 `nn.fit` is the same loop, written once, with a progress bar and metrics.
 
-Run:  python examples/training_steps.py --out example-output
+Run:  autograd-core example training_steps --out example-output
+      (or: python -m autograd_core.app.examples.training_steps --out example-output)
 """
 
 from __future__ import annotations
@@ -16,11 +17,12 @@ from __future__ import annotations
 import time
 
 import numpy as np
-from _common import parse_args, pyplot, save
 
 import nn
 import optim
 from autograd_core import Tensor, no_grad
+
+from ._common import parse_args, pyplot, save
 
 
 def make_model(seed: int = 0) -> nn.Module:

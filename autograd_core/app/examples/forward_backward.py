@@ -4,14 +4,15 @@ L = (a*b + c) * f. The forward pass computes every node from its inputs; the bac
 starts from dL/dL = 1 and walks the graph in reverse, multiplying each node's gradient by the
 local derivative of the op that used it (the chain rule): dL/da = dL/dd * dd/de * de/da.
 
-Run:  python examples/forward_backward.py --out example-output
+Run:  autograd-core example forward_backward --out example-output
+      (or: python -m autograd_core.app.examples.forward_backward --out example-output)
 """
 
 from __future__ import annotations
 
-from _common import draw, parse_args
-
 from autograd_core import Value
+
+from ._common import draw, parse_args
 
 H = 1e-6  # step for the finite-difference check
 
@@ -61,11 +62,15 @@ def main() -> None:
 
     draw(L, args.out, "forward_backward", order=True, edge_labels=True)
     try:
-        from autograd_core.viz import render_backprop_animation
+        from autograd_core.viz import GraphvizNotFoundError, render_backprop_animation
     except ImportError:
         return
     page = f"{args.out}/forward_backward_steps.html"
-    render_backprop_animation(L, page)
+    try:
+        render_backprop_animation(L, page)
+    except GraphvizNotFoundError as e:  # no way to draw SVG here: say why, keep going
+        print(f"skipped {page}: {e}")
+        return
     print(f"saved {page} (step through the backward pass in a browser)")
 
 

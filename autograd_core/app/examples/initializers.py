@@ -5,7 +5,8 @@ Too small a Var(w) and the signal shrinks layer after layer; too large and it bl
 (1/fan_in), Glorot (2/(fan_in + fan_out), for tanh) and He (2/fan_in, for ReLU, which zeroes
 half its inputs) pick Var(w) so the spread stays the same through a 10-layer net.
 
-Run:  python examples/initializers.py --out example-output
+Run:  autograd-core example initializers --out example-output
+      (or: python -m autograd_core.app.examples.initializers --out example-output)
 """
 
 from __future__ import annotations
@@ -13,10 +14,11 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from _common import parse_args, pyplot, save
 
 import nn
 from autograd_core import Tensor
+
+from ._common import parse_args, pyplot, save
 
 HIST_INITS = ["lecun_uniform", "lecun_normal", "glorot_uniform", "glorot_normal",
               "he_uniform", "he_normal"]

@@ -6,16 +6,18 @@ functions (unit step, sign, staircase) have zero gradient almost everywhere, so 
 back through them; the straight-through estimator (ste=True) and its smooth variant
 (ste="sigmoid") are surrogates that let a network with steps learn anyway.
 
-Run:  python examples/activations.py --out example-output
+Run:  autograd-core example activations --out example-output
+      (or: python -m autograd_core.app.examples.activations --out example-output)
 """
 
 from __future__ import annotations
 
 import numpy as np
-from _common import parse_args, pyplot, save
 
 import nn.functional as F
 from autograd_core import Tensor
+
+from ._common import parse_args, pyplot, save
 
 ACTIVATIONS = {
     "sigmoid": F.sigmoid, "tanh": F.tanh, "relu": F.relu,
@@ -54,7 +56,8 @@ def main() -> None:
     """Print the kink conventions and plot every activation and its gradient."""
     args = parse_args(__doc__.splitlines()[0], "example-output/activations")
     ACTIVATIONS["maxout (x, -x/2 + 1/2)"] = _maxout
-    xs = np.linspace(-3, 3, 121 if args.fast else 601)
+    # [-4, 4]: wide enough to show every kink, hard_sigmoid's at x = -3 and x = 3 included
+    xs = np.linspace(-4, 4, 161 if args.fast else 801)
     print("derivatives at the kinks, as the engine computes them:")
     for name, f, at in (("relu", F.relu, 0.0), ("leaky_relu", lambda x: F.leaky_relu(x, 0.1), 0.0),
                         ("elu", F.elu, 0.0), ("hardtanh", F.hardtanh, 1.0),
@@ -78,7 +81,7 @@ def main() -> None:
         ax.set_title(name, fontsize=10)
         ax.axhline(0, color="k", lw=0.5)
         ax.axvline(0, color="k", lw=0.5)
-        ax.set_ylim(-2.2, 3.2)
+        ax.set_ylim(-2.2, 4.2)
         ax.grid(alpha=0.3)
     for ax in axes.ravel()[len(curves):]:
         ax.axis("off")

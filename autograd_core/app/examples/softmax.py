@@ -4,15 +4,17 @@ softmax(z)_i = exp(z_i) / sum_j exp(z_j): exponentiate so every score is positiv
 by the total so they sum to 1. The largest score gets the largest share, and adding a constant
 to every score changes nothing (which is why it can be computed without overflow).
 
-Run:  python examples/softmax.py --out example-output
+Run:  autograd-core example softmax --out example-output
+      (or: python -m autograd_core.app.examples.softmax --out example-output)
 """
 
 from __future__ import annotations
 
 import numpy as np
-from _common import parse_args, pyplot, save
 
 from autograd_core import Tensor
+
+from ._common import parse_args, pyplot, save
 
 CLASSES = ["cat", "dog", "ship", "frog"]
 SCORES = [3.2, 5.1, -1.7, 0.8]  # raw scores (logits) a classifier might output for one image

@@ -105,8 +105,8 @@ def _clip_grad_norm_2(params: list[Any], max_norm: float) -> None:
     grads = [p.grad.data for p in params if isinstance(p, Tensor) and p.grad is not None]
     if not grads:
         return
-    # Each norm in float64 (clip_grad_norm_'s float() widens the sum), then its 1/2 power.
-    norms = np.array([np.sum(np.abs(g) ** 2.0).astype(np.float64) ** 0.5 for g in grads])
+    # Each norm in its gradient's dtype (as _norm and PyTorch do), then widened to float64.
+    norms = np.array([(np.sum(np.abs(g) ** 2.0) ** 0.5).astype(np.float64) for g in grads])
     total = np.sum(norms ** 2.0) ** 0.5
     coef = np.fmin(1.0, float(max_norm) / (total + 1e-6))  # fmin: a NaN total leaves 1.0
     for g in grads:

@@ -207,8 +207,17 @@ class LayerNorm(Module):
     def __init__(self, normalized_shape: int | tuple[int, ...], eps: float = 1e-5,
                  elementwise_affine: bool = True, bias: bool = True) -> None:
         super().__init__()
-        shape = (normalized_shape,) if isinstance(normalized_shape, int) \
-            else tuple(normalized_shape)
+        shape: tuple[Any, ...]
+        try:
+            shape = (normalized_shape,) if isinstance(normalized_shape, (int, np.integer)) \
+                else tuple(normalized_shape)
+        except TypeError:  # not iterable (a float, None...)
+            shape = (None,)
+        if not all(isinstance(s, (int, np.integer)) and not isinstance(s, bool) and s >= 0
+                   for s in shape):
+            raise ValueError(f"LayerNorm: normalized_shape must be a size or a tuple of sizes "
+                             f"(integers >= 0), got {normalized_shape!r}")
+        shape = tuple(int(s) for s in shape)
         self.normalized_shape, self.eps = shape, eps
         self.elementwise_affine = elementwise_affine
         dt = get_default_dtype()

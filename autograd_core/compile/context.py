@@ -25,7 +25,7 @@ _APPLY = {Function.apply.__func__.__code__, Function._apply1.__func__.__code__, 
           Function._apply2.__func__.__code__}  # type: ignore[attr-defined]
 _RUN_BACKWARD = _run_backward.__code__
 # Engine helpers whose numpy calls get a label of their own.
-_HELPERS = {"_fit_raw": "sum back to the input's shape", "_accumulate_raw": "accumulate .grad",
+_HELPERS = {"_fit_raw": "sum back to the input's shape", "_grad_plus_raw": "accumulate .grad",
             "_seed_grad": "seed: d loss / d loss = 1", "_gather_outputs": "unused outputs"}
 # Tensor's conversions: a value read through them is the user's, even though tensor.py is
 # library code (the branch that reads it is in the caller).

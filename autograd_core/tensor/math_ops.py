@@ -62,9 +62,16 @@ class MathOps:
         return fn.Relu._apply1(self)
 
     def clip(self: Tensor, lo: Any = None, hi: Any = None) -> Tensor:
-        """Limit to [lo, hi]; the gradient passes where lo <= x <= hi."""
+        """Limit to [lo, hi]; the gradient passes where lo <= x <= hi.
+
+        Tensor bounds broadcast and get their gradient where they bind (PyTorch's clamp).
+        """
         if lo is None and hi is None:
             raise ValueError("clip: give at least one of lo and hi")
+        T = self._out_type
+        if isinstance(lo, T) or isinstance(hi, T):
+            return _clip_tensors(self, None if lo is None else self._coerce(lo),
+                                 None if hi is None else self._coerce(hi))
         return fn.Clip.apply(self, _bound(self, lo, "clip"), _bound(self, hi, "clip"))
 
     def clamp(self: Tensor, min: Any = None, max: Any = None) -> Tensor:
@@ -85,23 +92,33 @@ class MathOps:
         return fn.Sum._apply1(self, _check_axis(axis, self.ndim, "sum"), keepdims)
 
     def mean(self: Tensor, axis: Any = None, keepdims: bool = False) -> Tensor:
-        """Arithmetic mean over `axis`."""
+        """Arithmetic mean over `axis` (integers and booleans: in float64, as numpy)."""
         ax = _check_axis(axis, self.ndim, "mean")
+        x = _float64_if_integer(self)
         n = _count(self.shape, ax)
-        total = fn.Sum._apply1(self, ax, keepdims)
+        total = fn.Sum._apply1(x, ax, keepdims)
         return total * (1.0 / n) if n else total / 0.0  # empty: NaN, as numpy
 
     def var(self: Tensor, axis: Any = None, keepdims: bool = False, ddof: int = 0) -> Tensor:
         """Variance over `axis`: mean((x - mean(x))^2) * n / (n - ddof)."""
         ax = _check_axis(axis, self.ndim, "var")
-        d = self - self.mean(ax, keepdims=True)
+        x = _float64_if_integer(self)
+        d = x - x.mean(ax, keepdims=True)
         n = _count(self.shape, ax)
         return (d * d).sum(ax, keepdims=keepdims) / _nonneg(n - ddof)
 
     def std(self: Tensor, axis: Any = None, keepdims: bool = False, ddof: int = 0) -> Tensor:
-        """Standard deviation over `axis` (square root of var)."""
+        """Standard deviation over `axis` (square root of var).
+
+        Where the variance is 0 the gradient is 0 (PyTorch), not 0/0.
+        """
         _check_axis(axis, self.ndim, "std")  # so that a bad axis is reported as std's
-        return self.var(axis, keepdims=keepdims, ddof=ddof).sqrt()
+        v = self.var(axis, keepdims=keepdims, ddof=ddof)
+        zero = v._data == 0
+        if not zero.any():
+            return v.sqrt()
+        # sqrt'(0) is infinite and d(var)/dx is 0 there: take the limit, 0, not inf * 0.
+        return _where(zero, 0.0, _where(zero, 1.0, v).sqrt())
 
     def max(self: Tensor, axis: Any = None, keepdims: bool = False) -> Tensor:
         """Maximum over `axis`; tied maxima share the gradient evenly."""
@@ -118,9 +135,15 @@ class MathOps:
         return fn.Prod._apply1(self, _check_axis(axis, self.ndim, "prod"), keepdims)
 
     def logsumexp(self: Tensor, axis: Any = None, keepdims: bool = False) -> Tensor:
-        """log(sum(exp(x))) over `axis`, without overflow."""
-        self._nonempty("logsumexp", axis)
-        return fn.LogSumExp._apply1(self, _check_axis(axis, self.ndim, "logsumexp"), keepdims)
+        """log(sum(exp(x))) over `axis`, without overflow (integers: in float64).
+
+        Over no elements it is log(0) = -inf, as in PyTorch.
+        """
+        ax = _check_axis(axis, self.ndim, "logsumexp")
+        x = _float64_if_integer(self)
+        if _count(self.shape, ax) == 0:
+            return x.sum(ax, keepdims) * 0.0 - np.inf  # -inf, still in the graph (no elements)
+        return fn.LogSumExp._apply1(x, ax, keepdims)
 
     def argmax(self: Tensor, axis: Any = None, keepdims: bool = False) -> Tensor:
         """Index of the maximum (an integer tensor, no gradient)."""
@@ -144,12 +167,16 @@ class MathOps:
     # ---------------------------------------------------------------- composites
     def softmax(self: Tensor, axis: int = -1) -> Tensor:
         """exp(x) / sum(exp(x)) along `axis`, stable for any logits."""
-        _check_axis(axis, self.ndim, "softmax", tuples=False)
+        _check_axis(axis, self.ndim, "softmax", tuples=False, scalar_ok=True)
+        _float_only(self, "softmax")
         return self.log_softmax(axis).exp()
 
     def log_softmax(self: Tensor, axis: int = -1) -> Tensor:
         """x - logsumexp(x) along `axis`, stable for any logits."""
-        ax = _check_axis(axis, self.ndim, "log_softmax", tuples=False)
+        ax = _check_axis(axis, self.ndim, "log_softmax", tuples=False, scalar_ok=True)
+        _float_only(self, "log_softmax")
+        if self._data.size == 0:
+            return self * 1  # nothing to normalize: the empty result (a new node)
         x = self
         if self._data.size:
             # Shift by the max (a constant) first: in x - logsumexp(x) the log term is rounded
@@ -157,6 +184,40 @@ class MathOps:
             m = np.max(self._data, axis=ax, keepdims=True)
             x = self - self._wrap(np.where(np.isfinite(m), m, 0).astype(self.dtype))
         return x - x.logsumexp(ax, keepdims=True)
+
+
+def _where(cond: np.ndarray, a: Any, b: Any) -> Tensor:
+    """where(cond, a, b) as a recorded op (a and b Tensors or numbers)."""
+    return fn.Where.apply(cond, a, b)
+
+
+def _clip_tensors(x: Tensor, lo: Tensor | None, hi: Tensor | None) -> Tensor:
+    """clip with Tensor bounds, each getting the gradient where it binds, by PyTorch's rules:
+    x where lo <= x <= hi; lo where x < lo < hi; hi where x > hi or hi < lo; nobody where
+    x < lo == hi (the value is then lo, held as a constant)."""
+    xd = x._data
+    if hi is None or lo is None:
+        bound = lo if hi is None else hi
+        assert bound is not None  # clip() refuses two None bounds
+        return _where(xd < bound._data if hi is None else xd > bound._data, bound, x)
+    ld, hd = lo._data, hi._data
+    value = np.clip(xd, ld, hd)
+    rest = x._wrap(np.asarray(value, dtype=np.result_type(xd, ld, hd)))
+    out = _where((xd > hd) | (hd < ld), hi, rest)
+    out = _where((xd < ld) & (ld < hd), lo, out)
+    return _where((ld <= xd) & (xd <= hd), x, out)
+
+
+def _float64_if_integer(t: Tensor) -> Tensor:
+    """Integer and boolean tensors as float64: numpy's mean and var compute in float64, where
+    an int64 sum could wrap around and a float32 one would round."""
+    return t.astype(np.float64) if t._data.dtype.kind in "biu" else t
+
+
+def _float_only(t: Tensor, op: str) -> None:
+    if t._data.dtype.kind != "f":
+        raise TypeError(f"{op}: needs a floating-point tensor, got dtype {t.dtype} (as "
+                        f"PyTorch); convert first, e.g. t.astype(np.float64).{op}()")
 
 
 def _bound(t: Tensor, x: Any, where: str) -> Any:

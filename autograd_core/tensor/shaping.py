@@ -4,6 +4,8 @@ indexing. `Tensor` inherits them from `ShapeOps`.
 
 from __future__ import annotations
 
+import math
+import operator
 from collections.abc import Sequence
 from typing import Any
 
@@ -27,8 +29,9 @@ class ShapeOps:
         """The same data in another shape (one entry may be -1)."""
         shp = tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, list)) \
             else shape
-        new = _infer_shape(self.shape, shp, "reshape")
-        return self if new == self.shape else fn.Reshape._apply1(self, new)
+        # Always a new node, even for the same shape (PyTorch): hooks, retain_grad and grad()
+        # on the result must not act on the input.
+        return fn.Reshape._apply1(self, _infer_shape(self.shape, shp, "reshape"))
 
     view = reshape
 
@@ -65,7 +68,10 @@ class ShapeOps:
         if self.ndim == 0:
             return self.reshape(1)
         s = _check_axis(start_axis, self.ndim, "flatten", tuples=False)
-        return self.reshape(*self.shape[:s], -1)
+        if s == self.ndim - 1:
+            return self  # nothing to merge: PyTorch's flatten gives the tensor itself
+        # The merged size, not -1: a (0, 2, 3) tensor flattens from axis 1 to (0, 6).
+        return self.reshape(*self.shape[:s], math.prod(self.shape[s:]))
 
     def squeeze(self: Tensor, axis: Any = None) -> Tensor:
         """Drop size-1 axes (all of them, or the given ones)."""
@@ -91,9 +97,8 @@ class ShapeOps:
     def broadcast_to(self: Tensor, shape: Sequence[int]) -> Tensor:
         """Repeat along size-1 (or new leading) axes to `shape`, as numpy."""
         shape = tuple(shape)
-        if shape == self.shape:
-            return self
-        if not all(isinstance(s, (int, np.integer)) for s in shape):
+        if not all(isinstance(s, (int, np.integer)) and not isinstance(s, (bool, np.bool_))
+                   for s in shape):
             raise TypeError(f"broadcast_to: shape entries must be integers, got {shape!r}")
         try:
             if np.broadcast_shapes(self.shape, shape) != shape:
@@ -106,8 +111,6 @@ class ShapeOps:
     def sum_to(self: Tensor, shape: Sequence[int]) -> Tensor:
         """Sum down to `shape`: undoes broadcasting (the partner of broadcast_to)."""
         shape = tuple(shape)
-        if shape == self.shape:
-            return self
         if not _reducible(self.shape, shape):
             raise ValueError(f"sum_to: cannot sum shape {self.shape} down to {shape}")
         return fn.SumTo._apply1(self, shape)
@@ -116,14 +119,20 @@ class ShapeOps:
         """Split into pieces along `axis`: equal sections, or at the given indices (numpy's)."""
         ax = _check_axis(axis, self.ndim, "split", tuples=False)
         n = self.shape[ax]
-        if isinstance(indices_or_sections, int):
-            if indices_or_sections <= 0 or n % indices_or_sections:
+        k = indices_or_sections
+        if isinstance(k, (int, np.integer)) and not isinstance(k, (bool, np.bool_)):
+            k = int(k)
+            if k <= 0 or n % k:
                 raise ValueError(f"split: axis {ax} of length {n} does not divide into "
-                                 f"{indices_or_sections} equal sections")
-            step = n // indices_or_sections
-            bounds = list(range(0, n + 1, step))
+                                 f"{k} equal sections")
+            bounds = [i * (n // k) for i in range(k + 1)]  # n = 0: k empty pieces, as numpy
         else:
-            bounds = [0, *[int(i) for i in indices_or_sections], n]
+            try:
+                cuts = [operator.index(i) for i in k]
+            except TypeError:
+                raise TypeError(f"split: expected a number of sections or a list of integer "
+                                f"indices, got {k!r}") from None
+            bounds = [0, *cuts, n]
         pre = (slice(None),) * ax
         return [self[pre + (slice(lo, hi),)] for lo, hi in zip(bounds[:-1], bounds[1:])]
 

@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 BVENV  := .venv-bench
 BSTAMP := $(BVENV)/.installed-stamp
 
-.PHONY: demo test test-no-dot test-fast notebooks bench lint typecheck clean
+.PHONY: demo test test-no-dot test-fast fuzz notebooks bench lint typecheck clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,12 @@ test-no-dot: $(STAMP)
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -x -q tests
+
+# The differential check against PyTorch (tests/differential/): N random cases from SEED.
+N    ?= 1000
+SEED ?= 0
+fuzz: $(STAMP)
+	$(BIN)/python -m tests.differential.fuzz --n $(N) --seed $(SEED)
 
 # Re-execute every notebook from a fresh kernel and store the outputs in place (about a minute).
 notebooks: $(STAMP)

@@ -5,11 +5,13 @@ engine: operations are recorded in the forward pass and `backward()` replays the
 reverse topological order.
 
 The package is built in layers, each a subpackage that imports only the ones below it:
-engine -> functions -> tensor, value -> checking, viz -> app (the README's "Architecture").
+engine -> functions -> tensor, value -> checking, viz, compile -> app (the README's
+"Architecture").
 This file is the public face: every name users need, from the layers' own faces.
 """
 
 from .checking import *  # noqa: F401,F403
+from .compile import CompileError, ConcretizationError, compile
 from .engine import (
     AnomalyError,
     Function,

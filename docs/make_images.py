@@ -37,7 +37,7 @@ def mlp() -> tuple[Tensor, object]:
     model = nn.Sequential(nn.Linear(2, 4), nn.ReLU(), nn.Linear(4, 1))
     with ag.no_grad():
         model[0].bias.data[3] = -10.0  # no input reaches it: its ReLU passes no gradient
-    x = Tensor(np.random.default_rng(0).normal(size=(8, 2)), name="x")
+    x = Tensor(np.random.default_rng(0).normal(size=(8, 2)).astype(np.float32), name="x")
     with ag.trace_modules(model):
         loss = (model(x) ** 2).mean()
     loss.backward()  # frees the arrays: the drawing uses the skeleton backward kept

@@ -92,8 +92,13 @@ class _Softplus(Function):
 
     def backward(ctx, g):
         x, beta, threshold = ctx.inputs
-        lin = x.data * beta > threshold
-        return where(lin, g, g * (x * beta).sigmoid()), None, None
+        bx = x.data * beta
+        lin = bx > threshold
+        # At beta x == threshold the slope is sigmoid's (the soft side), but its own
+        # derivative is 0 there (PyTorch's convention): x is read as a constant at that point.
+        at = bx == threshold
+        xs = where(at, x.detach(), x) if at.any() else x
+        return where(lin, g, g * (xs * beta).sigmoid()), None, None
 
 
 class _Surrogate(Function):
@@ -175,11 +180,27 @@ def leaky_relu(x: Any, negative_slope: float = 0.1) -> Tensor:
 
 def elu(x: Any, alpha: float = 1.0) -> Tensor:
     """x for x > 0, alpha (e^x - 1) for x <= 0; derivative alpha e^x for x <= 0."""
-    x = _t(x, "elu")
-    # exp of the clipped input: the unused branch never overflows (an inf there would turn
-    # the zero gradient that `where` sends it into NaN).
-    neg = (x.clip(None, 0.0).exp() - 1.0) * alpha
-    return where(x.data > 0, x, neg)
+    return _Elu.apply(_t(x, "elu"), float(alpha))
+
+
+class _Elu(Function):
+    """ELU as a primitive, so that its derivatives at the kink are PyTorch's: the first is
+    alpha at x = 0 (the x <= 0 branch), the second is 0 there (PyTorch's x < 0)."""
+
+    __slots__ = ()
+
+    def forward(ctx, a, alpha):
+        with np.errstate(over="ignore"):  # exp of the clipped input: the unused side is <= 1
+            neg = alpha * np.expm1(np.minimum(a, 0))
+        return np.where(a > 0, a, neg).astype(a.dtype, copy=False)
+
+    def backward(ctx, g):
+        x, alpha = ctx.inputs
+        d = x.data
+        # alpha e^x on the negative side, with x replaced by a constant 0 at x = 0 itself: the
+        # value there is alpha, its derivative 0.
+        slope = (where(d < 0, x, 0.0).exp() * alpha) if (d <= 0).any() else None
+        return (g if slope is None else where(d > 0, g, g * slope)), None
 
 
 def selu(x: Any) -> Tensor:

@@ -37,6 +37,11 @@ class FitState:
 class Callback:
     """Base class: every hook does nothing."""
 
+    #: True when `on_after_backward` only reads the gradients: `fit(compile=True)` then calls
+    #: it after the compiled step (the update does not change `.grad`). A callback that may
+    #: change them keeps False, and fit refuses to compile around it.
+    reads_gradients_only = False
+
     def on_train_begin(self, state: FitState) -> None:
         """Before the first epoch."""
 
@@ -126,6 +131,8 @@ class GradientMonitor(Callback):
     above `explode` (1e3) the steps blow up (clip the gradients or lower the learning rate).
     Each (layer, problem) warns once per run; `events` keeps every occurrence.
     """
+
+    reads_gradients_only = True
 
     def __init__(self, vanish: float = 1e-6, explode: float = 1e3) -> None:
         self.vanish, self.explode = vanish, explode

@@ -39,7 +39,7 @@ needs_nn = pytest.mark.skipif(not _nn_ready(), reason="nn.fit/DataLoader/dataset
 # ---------------------------------------------------------------- help and errors
 
 @pytest.mark.parametrize("argv", [["--help"], ["demo", "--help"], ["graph", "--help"],
-                                  ["train", "--help"]])
+                                  ["train", "--help"], ["compile", "--help"]])
 def test_help_exits_0_and_describes_the_command(argv, capsys):
     with pytest.raises(SystemExit) as e:
         main(argv)
@@ -50,7 +50,7 @@ def test_help_exits_0_and_describes_the_command(argv, capsys):
         for opt in ("--activation", "--init", "--optimizer", "--batch-size", "--epochs", "--lr"):
             assert opt in out
     if argv == ["--help"]:
-        for sub in ("demo", "check", "graph", "train", "example", "bench"):
+        for sub in ("demo", "check", "graph", "train", "compile", "example", "bench"):
             assert sub in out
 
 
@@ -70,6 +70,9 @@ def test_help_exits_0_and_describes_the_command(argv, capsys):
     ["graph", "x", "--set", "x"],
     ["graph", "x", "--set", "x=1", "--out", "g.txt"],
     ["graph"],
+    ["compile", "--classes", "1"],
+    ["compile", "--hidden", "0"],
+    ["compile", "--optimizer", "lbfgs"],
 ])
 def test_bad_arguments_give_one_line_error_and_status_2(argv, capsys):
     with pytest.raises(SystemExit) as e:
@@ -325,3 +328,36 @@ def test_a_set_name_the_expression_does_not_use_is_a_usage_error(tmp_path, capsy
     (line,) = capsys.readouterr().err.splitlines()
     assert "--set z=...: the expression does not use 'z' (its names: w, x)" in line
     assert not (tmp_path / "g.dot").exists()
+
+
+# ---------------------------------------------------------------- compile
+
+@needs_nn
+def test_compile_show_prints_the_replay_of_the_mlps_step(capsys):
+    assert main(["compile", "--show", "--hidden", "8", "--batch-size", "4"]) == 0
+    out = capsys.readouterr().out
+    compile(out, "<shown>", "exec")  # the printout is the Python program itself
+    for text in ("def train_step(x, y):", "h1 = x @ W1.T", "# backward of Linear (model.0)",
+                 "dW1 = dh1.T @ x", "# SGD update of W1", "def _state_as_recorded():"):
+        assert text in out, text
+
+
+@needs_nn
+def test_compile_times_eager_and_compiled_steps_on_twin_models(capsys):
+    assert main(["compile", "--steps", "3", "--optimizer", "adam"]) == 0
+    out = capsys.readouterr().out
+    assert "us/step" in out and "the same, bit for bit" in out
+
+
+@needs_nn
+def test_compile_shows_the_step_of_a_trained_checkpoint(tmp_path, capsys):
+    ckpt = str(tmp_path / "m.npz")
+    assert main(["train", "--epochs", "1", "--hidden", "8", "--optimizer", "adam",
+                 "--no-progress", "--checkpoint", ckpt]) == 0
+    capsys.readouterr()
+    assert main(["compile", "--show", "--model", ckpt]) == 0
+    out = capsys.readouterr().out
+    assert "# Adam update of W1" in out and "h1 = x @ W1.T" in out
+    with pytest.raises(SystemExit) as e:
+        main(["compile", "--model", str(tmp_path / "none.npz")])
+    assert e.value.code == 2

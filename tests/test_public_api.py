@@ -33,6 +33,7 @@ PUBLIC_NAMES = {
     # added later, each with the issue that added it
     "renderer", "set_num_threads", "get_num_threads",  # issue 15: drawing without dot; BLAS threads
     "backprop_animation", "BackpropAnimation",  # issue 16: the animation inline in Jupyter
+    "compile", "CompileError", "ConcretizationError",  # issue 18: compiled steps
     # issue 14: PyTorch's everyday surface (creation, random streams, devices and dtypes, and
     # the functions PyTorch names differently from numpy)
     "Generator", "all", "allclose", "amax", "amin", "any", "as_tensor", "bool_", "cat",

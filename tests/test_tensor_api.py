@@ -151,7 +151,8 @@ def test_astype() -> None:
     np.testing.assert_array_equal(x.grad.data, [2.0, 2.0])
     i = x.astype(np.int64)
     assert i.dtype == np.int64 and not i.requires_grad
-    assert x.astype(np.float64) is x
+    assert x.astype(np.float64) is not x  # numpy's astype: always a new node
+    assert x.double() is x  # PyTorch's double(): the tensor itself when nothing changes
 
 
 def test_repr() -> None:

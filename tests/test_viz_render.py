@@ -68,7 +68,7 @@ def mlp(dead: int | None = 3) -> tuple[Tensor, object]:
 
 # ---------------------------------------------------------------- reading an SVG from Graphviz
 
-_GROUP = re.compile(r'<g id="(node|edge|clust)\d+" class="(?:node|edge|cluster)">\s*'
+_GROUP = re.compile(r'<g id="(node|edge|clust)\d+" class="(?:node|edge|cluster)[^"]*">\s*'
                     r"<title>(.*?)</title>(.*?)</g>", re.S)
 
 
@@ -210,6 +210,41 @@ def test_fill_and_border_marks_differ(tmp_path) -> None:
     assert "stroke-dasharray" not in big and first_fill(big) == "#d53e4f"
 
 
+def _height(svg: str) -> float:
+    return float(re.search(r'<svg[^>]*\sheight="([\d.]+)pt"', svg).group(1))  # type: ignore
+
+
+@needs_renderer
+@pytest.mark.parametrize("rankdir", ["LR", "TB"])
+def test_the_legend_is_one_row_under_or_over_the_graph(tmp_path, rankdir) -> None:
+    # A column of swatches beside a left-to-right graph made the picture as tall as the
+    # column, most of it blank: the legend is one row, packed below (LR) or above (TB).
+    loss, model = mlp()
+    plain = ag.render_graph(loss, tmp_path / "a.svg", model=model, rankdir=rankdir).read_text()
+    svg = ag.render_graph(loss, tmp_path / "b.svg", model=model, heat=True,
+                          rankdir=rankdir).read_text()
+    g = groups(svg)
+    swatches = [points(b) for t, (_, b) in g.items() if re.fullmatch(r"legend_\d+", t)]
+    rows = {round(sum(p[1] for p in pts) / len(pts)) for pts in swatches}
+    assert len(swatches) == 8 and len(rows) == 1, rows
+    ys = [p[1] for t, (k, b) in g.items() if k == "node" and re.fullmatch(r"v\d+", t)
+          for p in points(b)]
+    row = rows.pop()
+    assert (row > max(ys)) if rankdir == "LR" else (row < min(ys))
+    assert _height(svg) - _height(plain) < 80, (_height(plain), _height(svg))
+
+
+@needs_renderer
+def test_dead_unit_marks_without_heat_are_a_border_not_a_black_box(tmp_path) -> None:
+    loss, model = mlp()
+    svg = ag.render_graph(loss, tmp_path / "m.svg", model=model).read_text()
+    flagged = [b for _, (k, b) in groups(svg).items() if k == "node" and "dead units" in b]
+    assert len(flagged) == 3  # the ReLU's output, the weight's row, the bias entry
+    for body in flagged:
+        assert first_fill(body) in ("none", "white", "#ffffff"), first_fill(body)
+        assert "stroke-dasharray" in body
+
+
 # ---------------------------------------------------------------- layout
 
 def _bezier_points(d: str) -> list[tuple[float, float]]:
@@ -270,6 +305,21 @@ def test_animation_nodes_keep_their_place_and_only_labels_and_colours_change(tmp
     assert "grad ?" in " ".join(sum(labels[0].values(), []))
     assert "grad ?" not in " ".join(sum(labels[-1].values(), []))
     assert 'data-what="done: all 10 gradients are known"' in frames[-1]
+
+
+@needs_renderer
+def test_each_step_marks_the_node_backward_is_at_for_the_player_to_scroll_to(tmp_path) -> None:
+    # A graph wider than the page scrolls sideways; the player brings the node of each step
+    # into view, finding it by its class. Exactly one per step frame, none in the last.
+    page = ag.render_backprop_animation(neuron(), tmp_path / "a.html").read_text()
+    frames = _frames(page)
+    for fr in frames[:-1]:
+        (cur,) = re.findall(r'<g id="node\d+" class="node current">\s*<title>(v\d+)</title>'
+                            r"(.*?)</g>", fr, re.S)
+        who = re.search(r'data-what="step \d+ of \d+: backward reaches ([^;]+);', fr).group(1)
+        assert who in [t[3] for t in texts(cur[1])]  # the node the caption names
+    assert "current" not in frames[-1]
+    assert "g.current" in page and "scrollLeft" in page
 
 
 @needs_renderer

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import re
 import tracemalloc
 
 import numpy as np
@@ -59,6 +60,41 @@ def test_after_plain_backward_the_drawing_matches_the_one_with_retain_graph() ->
     assert any("dead units (1 of 4): 3" in f for r in b for f in r)
     assert b_dot.count("subgraph cluster_") == ag.to_dot(kept, model=model_a, heat=True).count(
         "subgraph cluster_")
+
+
+def _steps(dot: str) -> list[str]:
+    """The records' name/shape/dtype lines in the order of their step numbers."""
+    nodes, _ = parse(dot)
+    numbered = [fields(lab) for k, (lab, _) in nodes.items()
+                if k.startswith("v") and fields(lab)[0].startswith("step ")]
+    return [f[1] for f in sorted(numbered, key=lambda f: int(f[0].split()[1]))]
+
+
+def _frame_texts(frames: list[str]) -> list[str]:
+    return [re.search(r'label="(step \d+ of \d+: [^\\"]*|done[^\\"]*)', fr).group(1)
+            for fr in frames]  # type: ignore[union-attr]
+
+
+def test_after_plain_backward_the_steps_are_numbered_as_before() -> None:
+    # order=True and the animation follow the engine's order; after backward() the skeleton
+    # must give the same one, leaves included, or the two pictures would disagree.
+    loss, model = mlp_loss()
+    before = _steps(ag.to_dot(loss, model=model, order=True))
+    frames_before = _frame_texts(ag.backprop_frames(loss, model=model))
+    loss.backward()
+    after = _steps(ag.to_dot(loss, model=model, order=True))
+    assert len(before) >= 10 and after == before
+    assert _frame_texts(ag.backprop_frames(loss, model=model)) == frames_before
+
+
+def test_after_plain_backward_max_nodes_counts_every_node_not_drawn() -> None:
+    loss, _ = mlp_loss()
+    total = sum(1 for k in parse(ag.to_dot(loss, max_nodes=None))[0] if k.startswith("v"))
+    before = ag.to_dot(loss, max_nodes=4)
+    loss.backward()
+    after = ag.to_dot(loss, max_nodes=4)
+    box = re.compile(r"([\d,]+) more nodes not drawn")
+    assert box.search(before).group(1) == box.search(after).group(1) == str(total - 4)  # type: ignore[union-attr]
 
 
 def test_draw_graph_after_backward_the_learners_habit() -> None:

@@ -1,4 +1,4 @@
-"""The `autograd-core` command: demo, check, graph, train, example and bench.
+"""The `autograd-core` command: demo, check, graph, train, compile, example and bench.
 
 Every subcommand is a thin shell over library functions (`autograd_core.app.demo`, `nn`,
 `optim`, `autograd_core.viz`), imported only when the subcommand runs, so `--help` is instant
@@ -142,6 +142,32 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--checkpoint", default="model.npz", metavar="FILE",
                    help="where to save the trained model (default: model.npz)")
     t.add_argument("--no-progress", action="store_true", help="no progress bars")
+
+    c = sub.add_parser("compile", help="show an MLP's training step as the numpy a compiled "
+                                       "step replays (--show), or time it",
+                       description="Record the training step of an MLP (forward, cross-entropy, "
+                                   "backward, optimizer step) with autograd_core.compile and "
+                                   "print the Python source of its replay (--show), or time "
+                                   "eager against compiled steps.")
+    c.add_argument("--show", action="store_true", help="print the replay's source")
+    c.add_argument("--model", metavar="CHECKPOINT",
+                   help="the MLP of a checkpoint written by 'autograd-core train' (its "
+                        "architecture, weights, optimizer and batch size), instead of the "
+                        "options below")
+    c.add_argument("--inputs", type=_positive_int, default=2, help="input width (default: 2)")
+    c.add_argument("--hidden", type=_hidden_sizes, default=(16,), metavar="W1,W2,...",
+                   help="hidden layer widths (default: 16)")
+    c.add_argument("--classes", type=_positive_int, default=2,
+                   help="output classes (default: 2)")
+    c.add_argument("--activation", choices=ACTIVATIONS, default="relu",
+                   help="hidden activation (default: relu)")
+    c.add_argument("--optimizer", choices=OPTIMIZERS, default="sgd",
+                   help="optimizer (default: sgd with momentum 0.9)")
+    c.add_argument("--batch-size", type=_positive_int, default=32,
+                   help="minibatch size (default: 32)")
+    c.add_argument("--steps", type=_positive_int, default=200,
+                   help="steps timed without --show (default: 200)")
+    c.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
 
     sub.add_parser("example", add_help=False,
                    help="run one of the lecture's lesson scripts ('autograd-core example' "
@@ -289,6 +315,26 @@ def _cmd_train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
         return 1
 
 
+def _cmd_compile(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from .compile_cmd import compile_command, from_checkpoint
+
+    if args.model:
+        if not Path(args.model).is_file():
+            parser.error(f"--model {args.model}: no such file")
+        try:
+            model = from_checkpoint(args.model)
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            print(f"autograd-core compile: cannot load {args.model}: {e}", file=sys.stderr)
+            return 1
+    else:
+        if args.classes < 2:
+            parser.error("--classes must be at least 2 (the step uses cross-entropy)")
+        model = dict(inputs=args.inputs, hidden=args.hidden, classes=args.classes,
+                     activation=args.activation, optimizer=args.optimizer,
+                     batch=args.batch_size)
+    return compile_command(args.show, args.steps, args.seed, **model)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run `autograd-core` with `argv` (default: the command line); returns the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -309,7 +355,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         close = difflib.get_close_matches(extra[0].split("=")[0], options, n=1)
         sub.error(f"unrecognized arguments: {' '.join(extra)}"
                   + (f"; did you mean {close[0]}?" if close else ""))
-    commands = {"demo": _cmd_demo, "graph": _cmd_graph, "train": _cmd_train}
+    commands = {"demo": _cmd_demo, "graph": _cmd_graph, "train": _cmd_train,
+                "compile": _cmd_compile}
     return commands[args.command](args, sub)
 
 

@@ -67,9 +67,16 @@ class MathOps:
         return fn.Relu._apply1(self)
 
     def clip(self: Tensor, lo: Any = None, hi: Any = None) -> Tensor:
-        """Limit to [lo, hi]; the gradient passes where lo <= x <= hi."""
+        """Limit to [lo, hi]; the gradient passes where lo <= x <= hi.
+
+        Tensor bounds broadcast and get their gradient where they bind (PyTorch's clamp).
+        """
         if lo is None and hi is None:
             raise ValueError("clip: give at least one of lo and hi")
+        T = self._out_type
+        if isinstance(lo, T) or isinstance(hi, T):
+            return _clip_tensors(self, None if lo is None else self._coerce(lo),
+                                 None if hi is None else self._coerce(hi))
         return fn.Clip.apply(self, _bound(self, lo, "clip"), _bound(self, hi, "clip"))
 
     def clamp(self: Tensor, min: Any = None, max: Any = None) -> Tensor:
@@ -99,12 +106,13 @@ class MathOps:
 
     def mean(self: Tensor, axis: Any = None, keepdims: Any = None, *, dim: Any = UNSET,
              keepdim: Any = UNSET) -> Tensor:
-        """Arithmetic mean over `axis`."""
+        """Arithmetic mean over `axis` (integers and booleans: in float64, as numpy)."""
         ax, keep = (axis, bool(keepdims)) if dim is UNSET and keepdim is UNSET else \
             axes("mean", axis, keepdims, dim, keepdim)
         ax = _check_axis(ax, self.ndim, "mean")
+        x = _float64_if_integer(self)
         n = _count(self.shape, ax)
-        total = fn.Sum._apply1(self, ax, keep)
+        total = fn.Sum._apply1(x, ax, keep)
         return total * (1.0 / n) if n else total / 0.0  # empty: NaN, as numpy
 
     def var(self: Tensor, axis: Any = None, unbiased: Any = None, keepdims: Any = None, *,
@@ -113,12 +121,14 @@ class MathOps:
         """Variance over `axis`: sum((x - mean(x))^2) / (n - correction).
 
         PyTorch's default correction=1 (unbiased); `correction=`, `unbiased=` and numpy's
-        `ddof=` set it (`ddof=0` or `unbiased=False` for numpy's default).
+        `ddof=` set it (`ddof=0` or `unbiased=False` for numpy's default). Integers and
+        booleans are computed in float64, as numpy does.
         """
         ax, keep = axes("var", axis, keepdims, dim, keepdim)
         c = _correction("var", unbiased, correction, ddof)
         ax = _check_axis(ax, self.ndim, "var")
-        d = self - self.mean(ax, keepdims=True)
+        x = _float64_if_integer(self)
+        d = x - x.mean(ax, keepdims=True)
         n = _count(self.shape, ax)
         dof = n - c  # zero or fewer degrees of freedom: divide by 0, NaN or inf as numpy
         return (d * d).sum(ax, keepdims=keep) / (float(dof) if dof > 0 else 0.0)
@@ -126,11 +136,19 @@ class MathOps:
     def std(self: Tensor, axis: Any = None, unbiased: Any = None, keepdims: Any = None, *,
             correction: Any = None, ddof: Any = None, dim: Any = UNSET,
             keepdim: Any = UNSET) -> Tensor:
-        """Standard deviation over `axis` (square root of var, the same correction rules)."""
+        """Standard deviation over `axis` (square root of var, the same correction rules).
+
+        Where the variance is 0 the gradient is 0 (PyTorch), not 0/0.
+        """
         ax, keep = axes("std", axis, keepdims, dim, keepdim)
         c = _correction("std", unbiased, correction, ddof)
         _check_axis(ax, self.ndim, "std")  # so that a bad axis is reported as std's
-        return self.var(ax, keepdims=keep, correction=c).sqrt()
+        v = self.var(ax, keepdims=keep, correction=c)
+        zero = v._data == 0
+        if not zero.any():
+            return v.sqrt()
+        # sqrt'(0) is infinite and d(var)/dx is 0 there: take the limit, 0, not inf * 0.
+        return _where(zero, 0.0, _where(zero, 1.0, v).sqrt())
 
     def max(self: Tensor, axis: Any = None, keepdims: Any = None, *, dim: Any = UNSET,
             keepdim: Any = UNSET) -> Any:
@@ -205,11 +223,17 @@ class MathOps:
 
     def logsumexp(self: Tensor, axis: Any = None, keepdims: Any = None, *, dim: Any = UNSET,
                   keepdim: Any = UNSET) -> Tensor:
-        """log(sum(exp(x))) over `axis`, without overflow."""
+        """log(sum(exp(x))) over `axis`, without overflow (integers: in float64).
+
+        Over no elements it is log(0) = -inf, as in PyTorch.
+        """
         ax, keep = (axis, bool(keepdims)) if dim is UNSET and keepdim is UNSET else \
             axes("logsumexp", axis, keepdims, dim, keepdim)
-        self._nonempty("logsumexp", ax)
-        return fn.LogSumExp._apply1(self, _check_axis(ax, self.ndim, "logsumexp"), keep)
+        ax = _check_axis(ax, self.ndim, "logsumexp")
+        x = _float64_if_integer(self)
+        if _count(self.shape, ax) == 0:
+            return x.sum(ax, keep) * 0.0 - np.inf  # -inf, still in the graph (no elements)
+        return fn.LogSumExp._apply1(x, ax, keep)
 
     def argmax(self: Tensor, axis: Any = None, keepdims: Any = None, *, dim: Any = UNSET,
                keepdim: Any = UNSET) -> Tensor:
@@ -240,13 +264,17 @@ class MathOps:
     def softmax(self: Tensor, axis: Any = UNSET, *, dim: Any = UNSET) -> Tensor:
         """exp(x) / sum(exp(x)) along `axis` (or `dim`; the last by default), stable."""
         axis = one_axis("softmax", axis, dim, -1)
-        _check_axis(axis, self.ndim, "softmax", tuples=False)
+        _check_axis(axis, self.ndim, "softmax", tuples=False, scalar_ok=True)
+        _float_only(self, "softmax")
         return self.log_softmax(axis).exp()
 
     def log_softmax(self: Tensor, axis: Any = UNSET, *, dim: Any = UNSET) -> Tensor:
         """x - logsumexp(x) along `axis` (or `dim`; the last by default), stable."""
         ax = _check_axis(one_axis("log_softmax", axis, dim, -1), self.ndim, "log_softmax",
-                         tuples=False)
+                         tuples=False, scalar_ok=True)
+        _float_only(self, "log_softmax")
+        if self._data.size == 0:
+            return self * 1  # nothing to normalize: the empty result (a new node)
         x = self
         if self._data.size:
             # Shift by the max (a constant) first: in x - logsumexp(x) the log term is rounded
@@ -254,6 +282,40 @@ class MathOps:
             m = np.max(self._data, axis=ax, keepdims=True)
             x = self - self._wrap(np.where(np.isfinite(m), m, 0).astype(self.dtype))
         return x - x.logsumexp(ax, keepdims=True)
+
+
+def _where(cond: np.ndarray, a: Any, b: Any) -> Tensor:
+    """where(cond, a, b) as a recorded op (a and b Tensors or numbers)."""
+    return fn.Where.apply(cond, a, b)
+
+
+def _clip_tensors(x: Tensor, lo: Tensor | None, hi: Tensor | None) -> Tensor:
+    """clip with Tensor bounds, each getting the gradient where it binds, by PyTorch's rules:
+    x where lo <= x <= hi; lo where x < lo < hi; hi where x > hi or hi < lo; nobody where
+    x < lo == hi (the value is then lo, held as a constant)."""
+    xd = x._data
+    if hi is None or lo is None:
+        bound = lo if hi is None else hi
+        assert bound is not None  # clip() refuses two None bounds
+        return _where(xd < bound._data if hi is None else xd > bound._data, bound, x)
+    ld, hd = lo._data, hi._data
+    value = np.clip(xd, ld, hd)
+    rest = x._wrap(np.asarray(value, dtype=np.result_type(xd, ld, hd)))
+    out = _where((xd > hd) | (hd < ld), hi, rest)
+    out = _where((xd < ld) & (ld < hd), lo, out)
+    return _where((ld <= xd) & (xd <= hd), x, out)
+
+
+def _float64_if_integer(t: Tensor) -> Tensor:
+    """Integer and boolean tensors as float64: numpy's mean and var compute in float64, where
+    an int64 sum could wrap around and a float32 one would round."""
+    return t.astype(np.float64) if t._data.dtype.kind in "biu" else t
+
+
+def _float_only(t: Tensor, op: str) -> None:
+    if t._data.dtype.kind != "f":
+        raise TypeError(f"{op}: needs a floating-point tensor, got dtype {t.dtype} (as "
+                        f"PyTorch); convert first, e.g. t.astype(np.float64).{op}()")
 
 
 def _bound(t: Tensor, x: Any, where: str) -> Any:

@@ -185,8 +185,14 @@ def chunk(x: Any, chunks: int, *args: Any, **kwargs: Any) -> list[Tensor]:
 def pad(x: Any, pad_width: Any, constant_values: float = 0.0) -> Tensor:
     """Pad with a constant, numpy's `pad_width` forms (int, (before, after), or per axis)."""
     x = _t(x)
+    if x.ndim == 0:
+        raise ValueError("pad: a 0-d tensor has no axes to pad; reshape it first, e.g. "
+                         "x.reshape(1)")
     try:
-        pw = np.broadcast_to(np.asarray(pad_width, dtype=int), (x.ndim, 2))
+        raw = np.asarray(pad_width)
+        if raw.dtype.kind not in "iu":  # 1.5 must not become 1
+            raise TypeError
+        pw = np.broadcast_to(raw.astype(int), (x.ndim, 2))
     except (ValueError, TypeError):
         raise ValueError(f"pad: pad_width {pad_width!r} does not fit a tensor with {x.ndim} "
                          "dimensions (give an int, (before, after), or one pair per axis)") \

@@ -77,6 +77,24 @@ def _default() -> Generator:
     return g
 
 
+class _DefaultStreamSlot:
+    """`slot[0]` is the calling thread's default numpy generator, read and written at call
+    time, so a compiled step records its draws and replays them from the stream of the day."""
+
+    def __getitem__(self, key: int) -> Any:
+        return _default()._numpy_generator
+
+    def __setitem__(self, key: int, value: Any) -> None:
+        _default()._numpy_generator = value
+
+
+#: Read by autograd_core.compile (without an import either way): the places that hold a random
+#: generator a step may draw from, as (container, key) pairs. Each replay draws afresh from
+#: the generator the slot holds then (dropout keeps changing its mask; manual_seed governs
+#: compiled steps too).
+__random_generator_slots__ = [(_DefaultStreamSlot(), 0)]
+
+
 def manual_seed(seed: int) -> Generator:
     """Seed every random source of the library, for this thread and threads yet to draw."""
     s = _check_seed(seed, "manual_seed")

@@ -4,6 +4,8 @@ indexing. `Tensor` inherits them from `ShapeOps`.
 
 from __future__ import annotations
 
+import math
+import operator
 from collections.abc import Sequence
 from typing import Any
 
@@ -28,8 +30,9 @@ class ShapeOps:
         """The same data in another shape (one entry may be -1)."""
         shp = tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, list)) \
             else shape
-        new = _infer_shape(self.shape, shp, "reshape")
-        return self if new == self.shape else fn.Reshape._apply1(self, new)
+        # Always a new node, even for the same shape (PyTorch): hooks, retain_grad and grad()
+        # on the result must not act on the input.
+        return fn.Reshape._apply1(self, _infer_shape(self.shape, shp, "reshape"))
 
     view = reshape
 
@@ -85,7 +88,10 @@ class ShapeOps:
         if s > e:
             raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim} "
                              f"for a tensor of shape {self.shape}")
-        return self.reshape(*self.shape[:s], -1, *self.shape[e + 1:])
+        if s == e:
+            return self  # nothing to merge: PyTorch's flatten gives the tensor itself
+        # The merged size, not -1: a (0, 2, 3) tensor flattens from axis 1 to (0, 6).
+        return self.reshape(*self.shape[:s], math.prod(self.shape[s:e + 1]), *self.shape[e + 1:])
 
     def squeeze(self: Tensor, axis: Any = None, *, dim: Any = UNSET) -> Tensor:
         """Drop size-1 axes (all of them, or the given ones; a given axis must have size 1)."""
@@ -113,9 +119,8 @@ class ShapeOps:
     def broadcast_to(self: Tensor, shape: Sequence[int]) -> Tensor:
         """Repeat along size-1 (or new leading) axes to `shape`, as numpy."""
         shape = tuple(shape)
-        if shape == self.shape:
-            return self
-        if not all(isinstance(s, (int, np.integer)) for s in shape):
+        if not all(isinstance(s, (int, np.integer)) and not isinstance(s, (bool, np.bool_))
+                   for s in shape):
             raise TypeError(f"broadcast_to: shape entries must be integers, got {shape!r}")
         try:
             if np.broadcast_shapes(self.shape, shape) != shape:
@@ -128,8 +133,6 @@ class ShapeOps:
     def sum_to(self: Tensor, shape: Sequence[int]) -> Tensor:
         """Sum down to `shape`: undoes broadcasting (the partner of broadcast_to)."""
         shape = tuple(shape)
-        if shape == self.shape:
-            return self
         if not _reducible(self.shape, shape):
             raise ValueError(f"sum_to: cannot sum shape {self.shape} down to {shape}")
         return fn.SumTo._apply1(self, shape)
@@ -149,7 +152,11 @@ class ShapeOps:
                 raise ValueError(f"split: the piece size must be positive, got {s}")
             bounds = list(range(0, n, int(s))) + [n] if n else [0, 0]
         else:
-            sizes = [int(k) for k in s]
+            try:
+                sizes = [operator.index(k) for k in s]
+            except TypeError:
+                raise TypeError(f"split: expected a piece size or a list of integer sizes, "
+                                f"got {s!r}") from None
             if any(k < 0 for k in sizes) or sum(sizes) != n:
                 raise ValueError(f"split: sizes {sizes} must be non-negative and add up to the "
                                  f"length {n} of axis {ax} (PyTorch's meaning; for numpy's split "

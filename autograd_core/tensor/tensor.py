@@ -162,23 +162,25 @@ class Tensor(MathOps, ShapeOps, InPlaceOps, TorchSurface, EngineHooks, Node):
         return self
 
     def astype(self, dtype: Any) -> Tensor:
-        """A copy with another dtype; differentiable between float dtypes."""
+        """A copy with another dtype; differentiable between float dtypes.
+
+        numpy's astype: a new node even for the same dtype (`float()` and `double()` are
+        PyTorch's, and give the tensor itself when nothing changes).
+        """
         d = np.dtype(dtype)
         if d.kind not in "biuf":
             raise TypeError(f"astype: unsupported dtype {d} (numbers and booleans only)")
-        if d == self.dtype:
-            return self
         if self.requires_grad and d.kind == "f":
             return fn.Cast.apply(self, d)
         return Tensor._wrap(self._data.astype(d))
 
     def float(self) -> Tensor:
-        """Cast to float32."""
-        return self.astype(np.float32)
+        """Cast to float32 (PyTorch's: the tensor itself when it is float32 already)."""
+        return self if self._data.dtype == np.float32 else self.astype(np.float32)
 
     def double(self) -> Tensor:
-        """Cast to float64."""
-        return self.astype(np.float64)
+        """Cast to float64 (PyTorch's: the tensor itself when it is float64 already)."""
+        return self if self._data.dtype == np.float64 else self.astype(np.float64)
 
     def long(self) -> Tensor:
         """Cast to int64 (no gradient flows through an integer tensor)."""
@@ -286,7 +288,8 @@ class Tensor(MathOps, ShapeOps, InPlaceOps, TorchSurface, EngineHooks, Node):
         return fn.Div._apply2(_to_tensor(other, self), self)
 
     def __pow__(self, other: Any) -> Tensor:
-        if isinstance(other, (int, float)) and not isinstance(other, bool):
+        t = type(other)
+        if (t is float or t is int) and self._data.dtype.kind == "f" and abs(other) < 2 ** 63:
             return fn.PowScalar._apply1(self, other)
         return fn.Pow._apply2(self, _to_tensor(other, self))
 
@@ -337,7 +340,11 @@ class Tensor(MathOps, ShapeOps, InPlaceOps, TorchSurface, EngineHooks, Node):
     # ---- comparisons: boolean tensors, never differentiable
     def _compare(self, other: Any, op: Any) -> Tensor:
         o = other._data if isinstance(other, Tensor) else _check_operand(other, op.__name__)
-        return Tensor._wrap(op(self._data, o))
+        try:
+            return Tensor._wrap(np.asarray(op(self._data, o)))
+        except OverflowError:
+            raise ValueError(f"{op.__name__}: {other!r:.40} does not fit the tensor's dtype "
+                             f"{self.dtype}") from None
 
     def __lt__(self, other: Any) -> Tensor:
         return self._compare(other, np.less)
@@ -368,20 +375,19 @@ Tensor._out_type = Tensor
 
 
 def _to_tensor(x: Any, like: Tensor) -> Tensor:
-    """An operand as a Tensor; Python numbers take `like`'s float dtype (numpy's weak scalars)."""
+    """An operand as a Tensor, by numpy's promotion rule (NEP 50): Python numbers are weak
+    (they take `like`'s dtype where its kind can hold them: int tensor * 2.5 is float64), numpy
+    scalars and arrays keep their dtype (a float64 scalar makes a float32 tensor float64)."""
     if isinstance(x, Tensor):
         return x
-    if isinstance(x, (int, float)) and not isinstance(x, bool):
-        kind = like._data.dtype.kind
-        dt = like._data.dtype if kind == "f" else (get_default_dtype() if isinstance(x, float)
-                                                   else like._data.dtype)
-        if kind == "b":
-            dt = get_default_dtype() if isinstance(x, float) else np.dtype(np.int64)
+    t = type(x)
+    if t is float or t is int or t is bool:
+        dt = np.result_type(like._data.dtype, x)
         try:
             return Tensor._wrap(np.asarray(x, dtype=dt))
         except OverflowError:
-            raise ValueError(f"Tensor arithmetic: {x!r:.40} does not fit the tensor's dtype "
-                             f"{dt}") from None
+            raise ValueError(f"Tensor arithmetic: {x!r:.40} does not fit the dtype {dt} of a "
+                             "tensor it is combined with") from None
     if isinstance(x, Node):
         raise TypeError(f"cannot combine a Tensor with a {type(x).__name__}; Value and Tensor "
                         "are separate front-ends (use Tensor(v.data) to convert)")

@@ -100,8 +100,8 @@ class Value(Node):
     def _fit_grad(self, g: Node, fn: Function, i: int) -> Node:
         return g
 
-    def _accumulate(self, g: Node) -> None:
-        self.grad += g.data  # type: ignore[attr-defined]
+    def _grad_plus(self, g: Node) -> float:
+        return self.grad + g.data  # type: ignore[attr-defined]
 
     def _wrap_grad(self, g: Any) -> Value:
         return _const(g)
@@ -119,8 +119,8 @@ class Value(Node):
         raise TypeError(f"{type(fn).__name__}.backward returned a {type(g).__name__} as the "
                         f"gradient for input {i}; return a Value (or a number), or None")
 
-    def _accumulate_raw(self, g: float, stored: set[int]) -> None:
-        self.grad += g
+    def _grad_plus_raw(self, g: float, stored: set[int]) -> float:
+        return self.grad + g
 
     def _check_finite(self) -> str | None:
         d = self.data

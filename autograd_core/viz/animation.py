@@ -56,8 +56,18 @@ _SCRIPT = """
   var frames = box.querySelectorAll('.frame');
   var k = 0, timer = null;
   function show(i) {{
+    var was = frames[k] ? frames[k].scrollLeft : 0;
     k = Math.max(0, Math.min(frames.length - 1, i));
     for (var j = 0; j < frames.length; j++) frames[j].style.display = j === k ? '' : 'none';
+    // Every frame has the same layout: keep the view where it was, but bring the node that
+    // backward is at (class "current") into view when it lies outside a wide graph's window.
+    var f = frames[k], cur = f.querySelector('g.current');
+    f.scrollLeft = was;
+    if (cur) {{
+      var r = cur.getBoundingClientRect(), c = f.getBoundingClientRect();
+      if (r.left < c.left || r.right > c.right)
+        f.scrollLeft += (r.left + r.right) / 2 - (c.left + c.right) / 2;
+    }}
     slider.value = k + 1;
     count.textContent = 'frame ' + (k + 1) + ' of ' + frames.length;
     what.textContent = frames[k].getAttribute('data-what');

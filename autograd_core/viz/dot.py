@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from .graph import Graph
-from .heat import DEAD_STYLE, ZERO_STYLE, heat_fill, legend, text_color
+from .heat import DEAD_STYLE, ZERO_STYLE, heat_fill, legend, pack, text_color
 from .labels import (
     _CURRENT,
     _DONE,
@@ -73,7 +73,8 @@ def _node_style(i: int, st: Style, shown: Summary | None, use_heat: bool) -> lis
     """Fill and border of value node i: frame state, heat colour, zero and dead-unit marks."""
     fr = st.frame
     if fr is not None and i == fr.current:
-        return ["style=filled", f'fillcolor="{_CURRENT}"', "penwidth=3"]
+        # the SVG class lets a player find the node backward is at (and scroll it into view)
+        return ["style=filled", f'fillcolor="{_CURRENT}"', "penwidth=3", 'class="current"']
     attrs: list[str] = []
     if use_heat and shown is not None:
         m = shown.norm
@@ -88,7 +89,10 @@ def _node_style(i: int, st: Style, shown: Summary | None, use_heat: bool) -> lis
         style = next((a for a in attrs if a.startswith("style=")), "style=filled")
         attrs = [a for a in attrs if not a.startswith(("style=", "color=", "penwidth="))]
         kinds = style.split("=", 1)[1].strip('"').split(",")
-        kinds = [k for k in kinds if k not in ("dotted", "dashed")] + ["dashed"]
+        # without a fill colour, "filled" would paint the box in its border colour: black
+        filled = any(a.startswith("fillcolor=") for a in attrs)
+        kinds = [k for k in kinds if k not in ("dotted", "dashed")
+                 and (k != "filled" or filled)] + ["dashed"]
         attrs += [f'style="{",".join(kinds)}"', *DEAD_STYLE]
     return attrs
 
@@ -157,15 +161,21 @@ def emit(graph: Graph, st: Style,
     # -- module clusters (optionally collapsed into one box each)
     members: dict[str | None, list[str]] = {None: []}
     clusters: list[str] = []
+    # nodes drawn with the dead-unit mark: the legend explains the mark only if one is drawn
+    dead_drawn = {i for i in st.dead if st.show_grad}
     if st.node_mod is not None and st.fn_mod is not None and st.trace is not None:
         clusters = _module_clusters(graph, st, node_stmt, op_stmt, edges, mags, use_heat,
-                                    members)
+                                    members, dead_drawn)
     else:
         members[None] = node_stmt + op_stmt
 
-    out: list[str] = [f"rankdir={st.rankdir}",
+    out: list[str] = [f"rankdir={st.rankdir}", *(pack(st.rankdir) if use_heat else []),
                       f'node [fontname="{FONT}" fontsize=11]',
                       f'edge [fontname="{FONT}" arrowsize=0.7]']
+    if use_heat:
+        # first in the file, so Graphviz packs it in the same place in every drawing: below a
+        # left-to-right graph, above a top-to-bottom one
+        out += legend(zero=zero_used, dead=bool(dead_drawn), rankdir=st.rankdir)
     out += members[None]
     out += clusters
     if graph.hidden:
@@ -180,8 +190,6 @@ def emit(graph: Graph, st: Style,
                 continue
         seen_edges.add(e)
         out.append(f"{e[0]} -> {e[1]}" + (f" [{e[2].strip()}]" if e[2] else ""))
-    if use_heat:
-        out += legend(zero=zero_used, dead=bool(st.dead), rankdir=st.rankdir)
     if st.caption:
         # "\l" ends a left-justified line in DOT
         text = "".join(_q(line)[1:-1] + "\\l" for line in st.caption)
@@ -191,9 +199,11 @@ def emit(graph: Graph, st: Style,
 
 def _module_clusters(graph: Graph, st: Style, node_stmt: list[str], op_stmt: list[str],
                      edges: list[tuple[str, str, str]], mags: list[float | None],
-                     use_heat: bool, members: dict[str | None, list[str]]) -> list[str]:
+                     use_heat: bool, members: dict[str | None, list[str]],
+                     dead_drawn: set[int]) -> list[str]:
     """Place statements into nested `subgraph cluster_*` blocks, one per module; with
-    `collapse`, replace each innermost module by one box and reroute the edges to it."""
+    `collapse`, replace each innermost module by one box and reroute the edges to it (a box
+    whose output has dead units says so; `dead_drawn` keeps only the marks still drawn)."""
     assert st.node_mod is not None and st.fn_mod is not None and st.trace is not None
     modules = st.trace.modules
 
@@ -226,6 +236,8 @@ def _module_clusters(graph: Graph, st: Style, node_stmt: list[str], op_stmt: lis
         for k, (stmt, m) in enumerate(zip(stmts, mods)):
             if m in boxed:
                 rename[f"{kind}{k}"] = box_id[m]  # type: ignore[index]
+                if kind == "v":
+                    dead_drawn.discard(k)
             else:
                 members[m].append(stmt)
     if boxed:
@@ -253,6 +265,12 @@ def _module_clusters(graph: Graph, st: Style, node_stmt: list[str], op_stmt: lis
                         fill = heat_fill(mag)
                         attrs[2] = f'fillcolor="{fill}"'
                         attrs.append(f'fontcolor="{text_color(fill)}"')
+                if oi in st.dead and st.show_grad:  # a ReLU module whose units died
+                    lines.append(st.dead[oi])
+                    attrs = [a for a in attrs if not a.startswith(("style=", "color=",
+                                                                   "penwidth="))]
+                    attrs += ['style="rounded,filled,dashed"', *DEAD_STYLE]
+                    dead_drawn.add(oi)
             members[parent(p) if parent(p) in paths else None].append(  # type: ignore[index]
                 f"{bid} [label={_q(chr(10).join(lines))} {' '.join(attrs)}]")
         for k, (a, b, attr) in enumerate(edges):

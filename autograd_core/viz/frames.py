@@ -139,17 +139,21 @@ def _apply(base: str, groups: dict[str, re.Match[str]], graph: Graph, st: Style,
     last = 0
     for title, m in sorted(groups.items(), key=lambda kv: kv[1].start()):
         body = m.group(3)
+        head = base[last:m.start(3)]
         if m.group(1) == "node" and title.startswith("v") and title[1:].isdigit():
             i = int(title[1:])
             shown = st.grads.get(i) if i in fr.known else None
             attrs = _node_style(i, st, shown, st.heat and st.show_grad and bool(st.grads))
             lines = [ln for f, c in zip(fields[i], counts[i]) for ln in (f + [""] * c)[:c]]
             body = _restyle_node(body, attrs, lines)
+            if i == fr.current:  # as Graphviz writes a node with class="current"
+                cut = m.start() - last
+                head = head[:cut] + head[cut:].replace('class="node"', 'class="node current"', 1)
         elif m.group(1) == "edge" and html.unescape(title) in hot:
             body = _SHAPE.sub(lambda s: _paint(s, stroke=_HOT_EDGE, width="2.5",
                                                fill=_HOT_EDGE if s.group(1) == "polygon"
                                                else None), body)
-        pieces.append(base[last:m.start(3)])
+        pieces.append(head)
         pieces.append(body)
         last = m.end(3)
     pieces.append(base[last:])

@@ -13,7 +13,8 @@ import math
 
 from .render import FONT
 
-__all__ = ["BINS", "heat_bin", "heat_fill", "text_color", "legend", "ZERO_STYLE", "DEAD_STYLE"]
+__all__ = ["BINS", "heat_bin", "heat_fill", "text_color", "legend", "pack", "ZERO_STYLE",
+           "DEAD_STYLE"]
 
 # (lower edge of the decade, fill). The first bin has no lower edge; the last no upper edge.
 BINS: list[tuple[float, str]] = [
@@ -66,15 +67,20 @@ def bin_label(i: int) -> str:
 
 def legend(zero: bool, dead: bool, rankdir: str = "LR") -> list[str]:
     """DOT statements of the legend: a labelled box holding one swatch per colour of the scale,
-    then the marks this picture uses (plain boxes: no HTML-like labels, so every Graphviz build,
-    the in-process one included, draws it the same)."""
+    smallest to largest, then the marks this picture uses (plain boxes: no HTML-like labels, so
+    every Graphviz build, the in-process one included, draws it the same).
+
+    The swatches form one row, whatever the direction of the graph: the legend is a separate
+    piece of the drawing (see `pack`), laid out on its own and placed beside the graph, so it
+    adds one row's height to a picture, never a column as tall as nine swatches.
+    """
     out = ["subgraph cluster_legend {",
            f'label="gradient heat: |grad|, or the L2 norm of a tensor gradient (fixed scale)" '
            f'labeljust=l fontsize=11 fontname="{FONT}" style="rounded" color="#8a94a6"',
            f'node [shape=box style=filled fontsize=10 fontname="{FONT}" margin="0.08,0.02" '
            'height=0.28]']
     names = []
-    for i in reversed(range(len(BINS))):  # largest first, as a scale reads top to bottom
+    for i in range(len(BINS)):  # smallest first: a colour bar read left to right
         fill = BINS[i][1]
         names.append(f"legend_{i}")
         out.append(f'legend_{i} [label="{bin_label(i)}" fillcolor="{fill}" '
@@ -86,10 +92,24 @@ def legend(zero: bool, dead: bool, rankdir: str = "LR") -> list[str]:
         names.append("legend_dead")
         out.append('legend_dead [label="dead ReLU unit: output 0 on the whole batch" '
                    'style="filled,dashed" fillcolor="white" ' + " ".join(DEAD_STYLE) + "]")
-    # one rank: a column in a left-to-right drawing, a row in a top-to-bottom one; invisible
-    # edges keep the swatches in the scale's order
-    out.append("{rank=same; " + "; ".join(names) + "}")
-    pairs = zip(names, names[1:]) if rankdir in ("TB", "BT") else zip(names[1:], names)
+    # A row: in a left-to-right drawing a chain of invisible edges (one rank per swatch; an
+    # edge b -> a puts b left of a in a right-to-left one); in a top-to-bottom drawing one rank,
+    # ordered by invisible edges between its members.
+    if rankdir in ("TB", "BT"):
+        out.append("{rank=same; " + "; ".join(names) + "}")
+    pairs = zip(names[1:], names) if rankdir == "RL" else zip(names, names[1:])
     out += [f"{a} -> {b} [style=invis]" for a, b in pairs]
     out.append("}")
     return out
+
+
+def pack(rankdir: str) -> list[str]:
+    """Graph attributes that lay the legend out apart from the graph and place it beside it.
+
+    Graphviz lays out each connected piece on its own (`pack`) and arranges the pieces in one
+    column, flush with the start of the graph, in the order of their first nodes in the file
+    (`packmode`, flag u): the legend, written first, lands below a left-to-right graph and
+    above a top-to-bottom one, and takes none of the graph's ranks.
+    """
+    mode = "array_utc1" if rankdir in ("LR", "RL") else "array_u1"
+    return ["pack=true", f'packmode="{mode}"']

@@ -181,7 +181,14 @@ def skeleton_graph(root: Node, skel: Skeleton, max_nodes: int | None) -> Graph:
         k = queue.popleft()
         ghost = skel.nodes.get(k)
         op = ghost._fn if ghost is not None else None
-        if op is None or k in hidden:
+        if op is None:
+            continue
+        if k in hidden:  # not drawn, but walked: the box counts every node beyond the limit
+            for _, xk in op.inputs:
+                if xk not in seen:
+                    seen.add(xk)
+                    queue.append(xk)
+                    hidden.add(xk)
             continue
         fi = len(g.fns)
         g.fn_index[id(op)] = fi
@@ -229,20 +236,29 @@ def leaf_data(graph: Graph) -> dict[int, Summary]:
 
 
 def skeleton_order(graph: Graph, skel: Skeleton) -> list[int]:
-    """Node indices in the order backward completed them: each op's output when it ran, each
-    leaf right after the last op that fed it."""
-    last_use: dict[int, int] = {}
-    for step, k in enumerate(skel.order):
-        for _, xk in skel.nodes[k]._fn.inputs:  # type: ignore[union-attr]
-            last_use[xk] = step
-    by_step: dict[int, list[int]] = {}
-    for k, step in last_use.items():
+    """Node indices in the order backward reached them: the engine's own `toposort`, reversed,
+    walked over the skeleton (the same depth-first order over the same inputs), so a drawing
+    numbers its steps the same before and after backward()."""
+    order: list[int] = []
+    visited: set[int] = set()
+    stack: list[Any] = [graph.nodes[0].key] if graph.nodes else []
+    while stack:  # entries: a node key to visit, or (key,) once its inputs are done
+        k = stack.pop()
+        if type(k) is tuple:
+            order.append(k[0])
+            continue
+        if k in visited:
+            continue
+        visited.add(k)
         n = skel.nodes.get(k)
-        if n is not None and n._fn is None and n.requires_grad and k in graph.index:
-            by_step.setdefault(step, []).append(graph.index[k])
-    seq: list[int] = []
-    for step, k in enumerate(skel.order):
-        if k in graph.index:
-            seq.append(graph.index[k])
-        seq += by_step.get(step, [])
-    return seq
+        op = n._fn if n is not None else None
+        if op is None:
+            if n is not None:
+                order.append(k)
+            continue
+        stack.append((k,))
+        for _, xk in op.inputs:
+            x = skel.nodes.get(xk)
+            if (x is None or x.requires_grad) and xk not in visited:
+                stack.append(xk)
+    return [graph.index[k] for k in reversed(order) if k in graph.index]

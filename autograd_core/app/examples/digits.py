@@ -81,7 +81,7 @@ def main() -> None:
         acc = test_accuracy(model, x_te, y_te)
         runs[label] = (hist, acc)
         best = int(np.argmin(hist["val_loss"]))
-        print(f"{label:<13} test accuracy {acc:.2%}; train loss {hist['loss'][-1]:.4f}, val loss "
+        print(f"{label:<13} test accuracy {acc:.2%}; train loss {hist['loss'][-1]:.2g}, val loss "
               f"{hist['val_loss'][-1]:.4f} (lowest {hist['val_loss'][best]:.4f} at epoch "
               f"{best + 1}); {(time.perf_counter() - t0) / epochs:.2f} s/epoch")
 

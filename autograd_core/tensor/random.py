@@ -130,5 +130,7 @@ def numpy_rng(generator: Any = None, rng: Any = None,
         return g
     if isinstance(g, (int, np.integer)) and not isinstance(g, bool):
         return np.random.default_rng(int(g))
+    if g is _default()._numpy_generator:  # the default stream handed back (a compiled step's
+        return g                          # recording stand-in while it records)
     raise TypeError(f"{where}: generator must be a Generator, a numpy Generator or an int seed, "
                     f"got {type(g).__name__}")

@@ -84,7 +84,8 @@ class TorchSurface:
             elif a is not None:
                 dtype = a
         check_device("to", dev)
-        out = self if dtype is None else self.astype(dtype)
+        # PyTorch's to(): the tensor itself when the dtype does not change (astype is numpy's).
+        out = self if dtype is None or np.dtype(dtype) == self._data.dtype else self.astype(dtype)
         return out.clone() if copy and out is self else out
 
     def cpu(self: Tensor) -> Tensor:

@@ -31,7 +31,7 @@ def neuron() -> Value:
 
 def mlp() -> tuple[Tensor, object]:
     """The README's 2-4-1 MLP: hidden unit 3 is dead (bias -10), drawn after a plain backward()."""
-    import nn
+    from autograd_core import nn
 
     nn.manual_seed(0)  # the same picture on every run
     model = nn.Sequential(nn.Linear(2, 4), nn.ReLU(), nn.Linear(4, 1))

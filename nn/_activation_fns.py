@@ -254,14 +254,32 @@ def log_sigmoid(x: Any) -> Tensor:
     return -_Softplus.apply(-_t(x, "log_sigmoid"), 1.0, math.inf)
 
 
-def softmax(x: Any, axis: int = -1) -> Tensor:
-    """e^(x_i - max) / sum_j e^(x_j - max) along `axis` (stable)."""
-    return _t(x, "softmax").softmax(axis)
+def _softmax_dim(op: str, t: Tensor, dim: Any, axis: Any) -> int:
+    """The axis from `dim=` or `axis=`. Without either, the last axis for up to 2 dimensions,
+    where PyTorch's implicit choice is the same; for more, an error, since PyTorch would
+    pick axis 0 for 3-D input and 1 beyond (with a deprecation warning)."""
+    if dim is not None and axis is not None:
+        raise TypeError(f"{op}: got dim= and axis= (the same thing); give one")
+    d = dim if dim is not None else axis
+    if d is None:
+        if t.ndim > 2:
+            raise ValueError(f"{op}: give dim= for a {t.ndim}-D input (shape {t.shape}); "
+                             "PyTorch's implicit choice for more than 2 dimensions is not the "
+                             "last axis")
+        return -1
+    return d
 
 
-def log_softmax(x: Any, axis: int = -1) -> Tensor:
-    """x - logsumexp(x) along `axis` (stable)."""
-    return _t(x, "log_softmax").log_softmax(axis)
+def softmax(x: Any, dim: Any = None, *, axis: Any = None) -> Tensor:
+    """e^(x_i - max) / sum_j e^(x_j - max) along `dim` (stable)."""
+    t = _t(x, "softmax")
+    return t.softmax(_softmax_dim("softmax", t, dim, axis))
+
+
+def log_softmax(x: Any, dim: Any = None, *, axis: Any = None) -> Tensor:
+    """x - logsumexp(x) along `dim` (stable)."""
+    t = _t(x, "log_softmax")
+    return t.log_softmax(_softmax_dim("log_softmax", t, dim, axis))
 
 
 def identity(x: Any) -> Tensor:

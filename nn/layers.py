@@ -241,20 +241,21 @@ class LayerNorm(Module):
 
 
 class Flatten(Module):
-    """Merge the axes from `start_axis` on (default 1: keep the batch axis)."""
+    """Merge the axes from `start_dim` to `end_dim` (defaults 1 and -1: keep the batch axis)."""
 
-    def __init__(self, start_axis: int = 1) -> None:
+    def __init__(self, start_dim: int = 1, end_dim: int = -1) -> None:
         super().__init__()
-        self.start_axis = start_axis
+        self.start_dim = start_dim
+        self.end_dim = end_dim
 
     def forward(self, x: Any) -> Tensor:
-        """Flatten all but the first `start_axis` axes."""
+        """Flatten the axes from `start_dim` to `end_dim` into one."""
         x = x if isinstance(x, Tensor) else Tensor(x)
-        return x.flatten(self.start_axis)
+        return x.flatten(self.start_dim, self.end_dim)
 
     def extra_repr(self) -> str:
         """The constructor arguments, shown inside the module's repr."""
-        return f"start_axis={self.start_axis}"
+        return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
 
 
 class Identity(Module):

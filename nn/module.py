@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from autograd_core import Tensor
+from autograd_core import Tensor, device
 
 __all__ = ["Parameter", "Module", "RemovableHandle", "IncompatibleKeys"]
 
@@ -318,14 +318,42 @@ class Module:
         fn(self)
         return self
 
-    def to(self, dtype: Any) -> Module:
-        """Cast every floating parameter and buffer to `dtype` in place (grads are dropped)."""
+    def to(self, *args: Any, **kwargs: Any) -> Module:
+        """Cast every floating parameter and buffer to a dtype in place (grads are dropped).
+
+        PyTorch's forms: `to(float64)`, `to(dtype=...)`, `to("cpu")` (the CPU is the only
+        device: another one is an error), `to(device, dtype)`.
+        """
+        dtype = kwargs.pop("dtype", None)
+        devices = [kwargs.pop("device", None)]
+        kwargs.pop("non_blocking", None)
+        if kwargs:
+            raise TypeError(f"Module.to: unexpected arguments {sorted(kwargs)}")
+        for a in args:
+            if isinstance(a, (str, device)):
+                devices.append(a)
+            elif a is not None:
+                dtype = a
+        for d in devices:
+            if d is not None:
+                device(d)  # "cpu" only; anything else says so
+        if dtype is None:
+            return self
         dt = np.dtype(dtype)
         for t in list(self.parameters()) + list(self.buffers()):
             if t.dtype.kind == "f" and t.dtype != dt:
                 t.data = t.data.astype(dt)
                 t.grad = None
         return self
+
+    def cpu(self) -> Module:
+        """The module itself: everything is on the CPU."""
+        return self
+
+    def cuda(self, *args: Any, **kwargs: Any) -> Module:
+        """An error: there is no GPU here (numpy computes on the CPU)."""
+        raise RuntimeError("cuda: autograd_core computes on the CPU with numpy and has no GPU; "
+                           "drop .cuda() (or use .to('cpu'))")
 
     def double(self) -> Module:
         """Cast parameters and buffers to float64 (what gradcheck wants)."""

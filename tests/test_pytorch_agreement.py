@@ -146,11 +146,15 @@ def test_softmax_along_an_empty_axis_is_the_empty_result() -> None:
         assert out.shape == (2, 0) and out is not x
 
 
-def test_split_and_flatten_of_empty_axes_follow_numpy() -> None:
+def test_split_and_flatten_of_empty_axes_follow_numpy_and_pytorch() -> None:
     z = Tensor(np.zeros((0, 2, 3)))
     assert z.flatten(1).shape == (0, 6)
-    pieces = ag.split(Tensor(np.zeros((0, 3))), 2)
+    # Tensor.split is PyTorch's (pieces of a size): one empty piece, as torch.zeros(0, 3).split(2)
+    assert [p.shape for p in ag.split(Tensor(np.zeros((0, 3))), 2)] == [(0, 3)]
+    # np.split on a Tensor keeps numpy's meaning (a number of sections): two empty pieces
+    pieces = np.split(Tensor(np.zeros((0, 3))), 2)
     assert [p.shape for p in pieces] == [a.shape for a in np.split(np.zeros((0, 3)), 2)]
+    assert all(isinstance(p, Tensor) for p in pieces)
     assert [p.shape for p in ag.split(Tensor(np.arange(4.0)), np.int64(2))] == [(2,), (2,)]
 
 
@@ -175,7 +179,8 @@ def test_integer_reductions_are_exact_in_float64_as_numpy() -> None:
     flags = np.ones(7, dtype=bool)
     assert Tensor(flags).mean().item() == 1.0 and Tensor(flags).mean().dtype == np.float64
     small = np.array([-123, 83], dtype=np.int8)
-    assert Tensor(small).var().item() == np.var(small)
+    assert Tensor(small).var(ddof=0).item() == np.var(small)
+    assert Tensor(small).var().item() == np.var(small, ddof=1)  # PyTorch's correction=1
     lse = Tensor(small).logsumexp()
     assert lse.dtype == np.float64 and lse.item() == pytest.approx(83.0 + math.exp(-206.0))
 

@@ -29,7 +29,7 @@ def test_fit_trains_an_mlp_on_moons_to_97_percent():
     xv, yv = nn.make_moons(500, noise=0.1, seed=1)
     model = _moons_mlp()
     opt = optim.Adam(model.parameters(), lr=0.01)
-    hist = nn.fit(model, nn.functional.cross_entropy, opt, nn.DataLoader(x, y, rng=0),
+    hist = nn.fit(model, nn.functional.cross_entropy, opt, nn.DataLoader(x, y, shuffle=True, rng=0),
                   epochs=15, val_loader=nn.DataLoader(xv, yv, batch_size=250, shuffle=False),
                   progress=False)
     assert hist.val_accuracy[-1] >= 0.97
@@ -52,7 +52,7 @@ def test_fit_is_the_hand_written_loop():
     def run(use_fit):
         model = _moons_mlp(seed=5)
         opt = optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
-        loader = nn.DataLoader(x, y, batch_size=32, rng=7)
+        loader = nn.DataLoader(x, y, batch_size=32, shuffle=True, rng=7)
         if use_fit:
             nn.fit(model, nn.functional.cross_entropy, opt, loader, epochs=2, metrics=(),
                    progress=False)
@@ -85,13 +85,14 @@ def test_scheduler_steps_each_epoch_and_lr_is_logged():
     model = _moons_mlp()
     opt = optim.SGD(model.parameters(), lr=0.1)
     sched = optim.lr_scheduler.StepLR(opt, step_size=1, gamma=0.5)
-    h = nn.fit(model, nn.functional.cross_entropy, opt, nn.DataLoader(x, y, rng=0), epochs=3,
+    h = nn.fit(model, nn.functional.cross_entropy, opt,
+           nn.DataLoader(x, y, shuffle=True, rng=0), epochs=3,
                scheduler=sched, progress=False)
     assert h.lr == pytest.approx([0.1, 0.05, 0.025])
     opt2 = optim.SGD(model.parameters(), lr=0.1)
     plateau = optim.lr_scheduler.ReduceLROnPlateau(opt2, patience=0, factor=0.5, threshold=1e9,
                                                    threshold_mode="abs")  # only epoch 1 improves
-    h2 = nn.fit(model, nn.functional.cross_entropy, opt2, nn.DataLoader(x, y, rng=0),
+    h2 = nn.fit(model, nn.functional.cross_entropy, opt2, nn.DataLoader(x, y, shuffle=True, rng=0),
                 epochs=3, scheduler=plateau, progress=False)
     assert h2.lr == pytest.approx([0.1, 0.1, 0.05])
 
@@ -101,7 +102,7 @@ def test_early_stopping_fires_and_restores_best():
     model = _moons_mlp()
     opt = optim.SGD(model.parameters(), lr=0.0)  # nothing improves
     stop = nn.EarlyStopping(patience=2, monitor="loss", min_delta=1e-3)
-    h = nn.fit(model, nn.functional.cross_entropy, opt, nn.DataLoader(x, y, rng=0),
+    h = nn.fit(model, nn.functional.cross_entropy, opt, nn.DataLoader(x, y, shuffle=True, rng=0),
                epochs=50, callbacks=[stop], progress=False)
     assert len(h) == 3 and stop.stopped_epoch == 3 and stop.best_epoch == 1
 
@@ -123,7 +124,8 @@ def test_early_stopping_fires_and_restores_best():
                     p.grad.data[...] *= -5.0
 
     xv, yv = nn.make_moons(64, seed=1)
-    nn.fit(model, nn.functional.cross_entropy, opt, nn.DataLoader(x, y, rng=0), epochs=20,
+    nn.fit(model, nn.functional.cross_entropy, opt,
+           nn.DataLoader(x, y, shuffle=True, rng=0), epochs=20,
            val_loader=nn.DataLoader(xv, yv, shuffle=False), callbacks=[Sabotage(), Snap(), stop],
            progress=False)
     assert stop.stopped_epoch > 0
@@ -145,7 +147,7 @@ def test_gradient_monitor_warns_on_vanishing_and_exploding():
     with warnings.catch_warnings(record=True) as rec:
         warnings.simplefilter("always")
         nn.fit(model, nn.functional.cross_entropy, optim.SGD(model.parameters(), lr=0.0),
-               nn.DataLoader(x, y, rng=0), epochs=2, callbacks=[mon], progress=False)
+               nn.DataLoader(x, y, shuffle=True, rng=0), epochs=2, callbacks=[mon], progress=False)
     msgs = [str(w.message) for w in rec if issubclass(w.category, nn.GradientWarning)]
     assert any("vanishing gradients in layer '0' at epoch 1" in m for m in msgs)
     assert len(msgs) == len({m.split(" at epoch")[0] for m in msgs})  # once per layer
@@ -162,7 +164,7 @@ def test_gradient_monitor_warns_on_vanishing_and_exploding():
     mon = nn.GradientMonitor()
     with pytest.warns(nn.GradientWarning, match="exploding"):
         nn.fit(model, nn.functional.cross_entropy, optim.SGD(model.parameters(), lr=0.0),
-               nn.DataLoader(x, y, rng=0), epochs=1, callbacks=[mon], progress=False)
+               nn.DataLoader(x, y, shuffle=True, rng=0), epochs=1, callbacks=[mon], progress=False)
 
 
 def test_gradient_monitor_is_quiet_on_healthy_training():
@@ -172,7 +174,7 @@ def test_gradient_monitor_is_quiet_on_healthy_training():
     with warnings.catch_warnings():
         warnings.simplefilter("error", nn.GradientWarning)
         nn.fit(model, nn.functional.cross_entropy, optim.Adam(model.parameters(), lr=0.01),
-               nn.DataLoader(x, y, rng=0), epochs=2, callbacks=[mon], progress=False)
+               nn.DataLoader(x, y, shuffle=True, rng=0), epochs=2, callbacks=[mon], progress=False)
     assert not mon.events and set(mon.norms) == {"0", "2", "4"}
 
 
@@ -182,7 +184,8 @@ def test_checkpoint_callback(tmp_path):
     opt = optim.Adam(model.parameters(), lr=0.01)
     ck = nn.Checkpoint(tmp_path / "ep{epoch}.npz")
     best = nn.Checkpoint(tmp_path / "best.npz", monitor="loss")
-    nn.fit(model, nn.functional.cross_entropy, opt, nn.DataLoader(x, y, rng=0), epochs=3,
+    nn.fit(model, nn.functional.cross_entropy, opt,
+           nn.DataLoader(x, y, shuffle=True, rng=0), epochs=3,
            callbacks=[ck, best], progress=False)
     assert [p.rsplit("/", 1)[-1] for p in ck.saved] == ["ep1.npz", "ep2.npz", "ep3.npz"]
     last = nn.load(tmp_path / "ep3.npz")
@@ -210,7 +213,8 @@ def test_clip_grad_norm_option_and_nan_loss_message():
         return orig_step(closure)
 
     opt.step = step
-    nn.fit(model, nn.functional.cross_entropy, opt, nn.DataLoader(x, y, rng=0), epochs=1,
+    nn.fit(model, nn.functional.cross_entropy, opt,
+           nn.DataLoader(x, y, shuffle=True, rng=0), epochs=1,
            callbacks=[Probe()], clip_grad_norm=0.01, progress=False)
     assert len(seen) == 2
 
@@ -219,7 +223,7 @@ def test_clip_grad_norm_option_and_nan_loss_message():
 
     with pytest.raises(FloatingPointError, match="the loss became nan at epoch 1"):
         nn.fit(model, nan_loss, optim.SGD(model.parameters(), lr=0.1),
-               nn.DataLoader(x, y, rng=0), epochs=1, progress=False)
+               nn.DataLoader(x, y, shuffle=True, rng=0), epochs=1, progress=False)
 
 
 def test_bad_arguments():

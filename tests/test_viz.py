@@ -122,14 +122,19 @@ def test_show_data_and_show_grad_switch_fields_off() -> None:
             assert not any(f.startswith(("data", "grad")) for f in fields(lab))
 
 
-def test_constants_show_no_grad_and_names_override_labels() -> None:
+def test_constants_show_their_grad_as_in_micrograd_and_names_override_labels() -> None:
     x = Value(3.0, label="x")
     y = x * 2.0
+    y.backward()
     nodes, _ = parse(ag.to_dot(y, names={x: "input"}))
     _, f = record_named(nodes, "input")
     assert "grad 2.0000" in f
     consts = [fields(lab) for k, (lab, _) in nodes.items() if "data 2.0000" in lab]
-    assert consts and "no grad" in consts[0]
+    assert consts and "grad 3.0000" in consts[0]  # the number 2 gets d y / d 2 = x, as micrograd
+    frozen = Value(5.0, label="frozen", requires_grad=False)
+    nodes, _ = parse(ag.to_dot(frozen * x))
+    _, f = record_named(nodes, "frozen")
+    assert "no grad" in f
 
 
 # ---------------------------------------------------------------- order, edge labels, heat
@@ -173,8 +178,14 @@ def test_edge_labels_match_finite_differences_for_division_and_exp() -> None:
     h = 1e-6
     dq_da = ((1.3 + h) / 0.7 - (1.3 - h) / 0.7) / (2 * h)
     dq_db = (1.3 / (0.7 + h) - 1.3 / (0.7 - h)) / (2 * h)
+    # a / b is micrograd's a * b**-1: the edge from b is the derivative of b**-1, and the chain
+    # rule along b -> b**-1 -> q multiplies it by a (the edge from b**-1 into the product).
+    d_inv = ((0.7 + h) ** -1 - (0.7 - h) ** -1) / (2 * h)
+    product = next(b_ for a_, b_, _ in edges if a_ == ids["a"])
+    inv = next(a_ for a_, b_, _ in edges if b_ == product and a_ != ids["a"])
     assert float(lab[ids["a"]][2:]) == pytest.approx(dq_da, abs=1e-4)
-    assert float(lab[ids["b"]][2:]) == pytest.approx(dq_db, abs=1e-4)
+    assert float(lab[ids["b"]][2:]) == pytest.approx(d_inv, abs=1e-4)
+    assert float(lab[ids["b"]][2:]) * float(lab[inv][2:]) == pytest.approx(dq_db, abs=1e-4)
 
 
 def test_heat_colours_by_magnitude_marks_zero_and_draws_a_legend() -> None:

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
+from .._alias import shadow_message
 from .expression import _FUNCTIONS, evaluate_expression, parse_assignments
 
 __all__ = ["main", "build_parser"]
@@ -337,6 +338,10 @@ def _cmd_compile(args: argparse.Namespace, parser: argparse.ArgumentParser) -> i
 def main(argv: Sequence[str] | None = None) -> int:
     """Run `autograd-core` with `argv` (default: the command line); returns the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    for name in ("nn", "optim"):  # a foreign `nn` would not break us, but would confuse you
+        note = shadow_message(name)
+        if note:
+            print(f"autograd-core: warning: {note}", file=sys.stderr)
     if argv and argv[0] == "check":
         return _cmd_check(argv[1:])
     if argv and argv[0] in ("example", "bench"):

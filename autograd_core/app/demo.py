@@ -204,7 +204,7 @@ def stage_moons(out: Path, result: StageResult, fast: bool = False,
         result.status = "unavailable"
         result.note(f"{', '.join(missing)} not available yet: cannot train the moons MLP")
         return
-    import nn
+    from autograd_core import nn
 
     config = dt.TrainConfig(samples=300 if fast else 1000, epochs=5 if fast else 40,
                             hidden=(16, 16), lr=0.05, batch_size=32)

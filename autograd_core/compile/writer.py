@@ -182,8 +182,9 @@ class Writer:
             holder, key = slot
             nm = self.consts.name(slot, "_rng")
             src = self.lit(holder)
-            out.append(f"{nm}_gen = {src}[{key!r}]" if isinstance(holder, (list, dict))
-                       else f"{nm}_gen = {src}.{key}")
+            # slot_get's rule: an attribute for a string key on an object, else an item.
+            attr = isinstance(key, str) and not isinstance(holder, (list, dict))
+            out.append(f"{nm}_gen = {src}.{key}" if attr else f"{nm}_gen = {src}[{key!r}]")
             if guarded:  # a check after a draw: keep where the generator was, to go back
                 out.append(f"{nm}_state = {nm}_gen.bit_generator.state")
                 self.rng_states += [f"{nm}_gen", f"{nm}_state"]

@@ -62,7 +62,7 @@ class EngineHooks:
 
     def _grad_plus(self: Tensor, g: Any) -> Tensor:
         # Recorded (create_graph): `.grad` stays in the graph, so that it can be differentiated.
-        return g if self.grad is None else self.grad + g
+        return g if self._grad is None else self._grad + g
 
     def _wrap_grad(self: Tensor, g: Any) -> Tensor:
         return self._wrap(g if type(g) is np.ndarray else np.asarray(g))
@@ -82,7 +82,7 @@ class EngineHooks:
         return g
 
     def _grad_plus_raw(self: Tensor, g: np.ndarray, stored: set[int]) -> Tensor:
-        old = self.grad
+        old = self._grad
         if type(g) is not np.ndarray:  # a 0-d sum is a numpy scalar, which cannot be filled
             g = np.asarray(g)
         if old is None:

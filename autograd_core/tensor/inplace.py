@@ -109,7 +109,10 @@ class InPlaceOps:
         self.requires_grad = True
         self._out_index = getattr(new, "_out_index", 0)
         if new._fn is not None and new._fn.saves_output:
+            # `new` is dropped: this tensor, as just written, is that op's output now, so the
+            # op's stamp moves past this write (else the version check would refuse it).
             new._fn._outref = ref(self)
+            new._fn._epoch = self._modified_at
 
     def add_(self: Tensor, other: Any, alpha: builtins.float = 1.0) -> Tensor:
         """self += alpha * other, in place."""
@@ -126,6 +129,31 @@ class InPlaceOps:
     def div_(self: Tensor, other: Any) -> Tensor:
         """self /= other, in place."""
         return self._inplace("div_", lambda t: t / _operand(other, self, t))
+
+    def pow_(self: Tensor, exponent: Any) -> Tensor:
+        """self **= exponent, in place."""
+        return self._inplace("pow_", lambda t: t ** _operand(exponent, self, t))
+
+    # Python's augmented assignments, with the rules of the methods above. Without them
+    # `p -= lr * p.grad` would rebind `p` to a new tensor and leave the parameter unchanged.
+    def __iadd__(self: Tensor, other: Any) -> Tensor:
+        return self._inplace("+= (add_)", lambda t: t + _operand(other, self, t))
+
+    def __isub__(self: Tensor, other: Any) -> Tensor:
+        return self._inplace("-= (sub_)", lambda t: t - _operand(other, self, t))
+
+    def __imul__(self: Tensor, other: Any) -> Tensor:
+        return self._inplace("*= (mul_)", lambda t: t * _operand(other, self, t))
+
+    def __itruediv__(self: Tensor, other: Any) -> Tensor:
+        return self._inplace("/= (div_)", lambda t: t / _operand(other, self, t))
+
+    def __ipow__(self: Tensor, other: Any) -> Tensor:
+        return self._inplace("**= (pow_)", lambda t: t ** _operand(other, self, t))
+
+    def __imatmul__(self: Tensor, other: Any) -> Tensor:
+        # numpy's `a @= b`: allowed when the product keeps a's shape (PyTorch refuses it).
+        return self._inplace("@=", lambda t: t @ _operand(other, self, t))
 
     def clamp_(self: Tensor, min: Any = None, max: Any = None) -> Tensor:
         """Clip into [min, max], in place."""

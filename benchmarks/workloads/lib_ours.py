@@ -79,7 +79,7 @@ def w2(
 
 def w3(x: np.ndarray, y: np.ndarray, init: list[float], alpha: float) -> Callable[[], float]:
     """micrograd's demo loop on our Value-based nn.MLP, written as a micrograd user writes it."""
-    import nn
+    from autograd_core import nn
     from benchmarks.workloads.scalar_demo import demo_step
 
     return demo_step(nn.MLP(2, [16, 16, 1]), ag.Value, x, y, init, alpha)

@@ -7,9 +7,7 @@ from typing import Any
 
 import numpy as np
 
-import nn
-import optim
-from autograd_core import Tensor
+from autograd_core import Tensor, nn, optim
 
 
 def _linears(params: list[np.ndarray]) -> list[Any]:

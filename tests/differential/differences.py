@@ -39,9 +39,10 @@ AXIS_0D = Difference(
     harness="the generator gives 0-d tensors axis=None only, and squeezes only size-1 axes")
 
 NUMPY_SPELLINGS = Difference(
-    readme="- `var`/`std` divide by n (`ddof=0`, numpy's default; PyTorch's default is n - 1), "
-           "`.T` and",
-    harness="rendered for PyTorch with correction=ddof, permute(reversed axes), tensor_split")
+    readme="- numpy's functions keep numpy's meaning on a Tensor while its methods take "
+           "PyTorch's:",
+    harness="np.split(t, ...) is rendered for PyTorch as tensor_split, transpose() and a "
+            "one-tuple transpose as permute; var/std always name their correction")
 
 PROMOTION = Difference(
     readme="numpy float64 scalar makes a float32 tensor float64 (PyTorch keeps float32).",
@@ -49,10 +50,10 @@ PROMOTION = Difference(
             "PyTorch's, and compares values at the accuracy of the dtype each library used")
 
 TIES = Difference(
-    readme="Conventions: `max`/`min` (and `maximum`/`minimum`) share the gradient evenly "
-           "between tied",
-    harness="PyTorch's amax/amin/maximum/minimum share ties the same way; max/min are rendered "
-            "as amax/amin (torch.max(dim) gives a tie to one element)")
+    readme="Conventions: `amax`/`amin`, `max()`/`min()` over all elements and "
+           "`maximum`/`minimum` share",
+    harness="PyTorch's amax/amin/maximum/minimum share ties the same way; max(dim) is drawn "
+            "only away from ties (program.near_tie), where both send the gradient to the index")
 
 INPLACE_READERS = Difference(
     readme="- Any op that used the tensor before the in-place write (including `x.clone()` "

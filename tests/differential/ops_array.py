@@ -56,10 +56,21 @@ def reduce(name: str) -> Any:
         axis = _axis_arg(g, nd, tuples=name not in ("argmax", "argmin"))
         k = bool(g.rng.random() < 0.4)
         ddof = int(g.rng.integers(0, 2)) if name in ("var", "std") else 0
-        extra = f", ddof={ddof}" if ddof else ""
-        # Keywords, the README's spelling (positional meanings may grow PyTorch's dim forms).
-        owner = f"{x}.{name}(" if g.rng.random() < 0.5 else f"ag.{name}({x}, "
-        ours = f"{owner}axis={axis!r}, keepdims={k}{extra})"
+        # var/std: PyTorch's default correction is 1, so the draw always names it (both
+        # spellings: numpy's ddof= and PyTorch's correction=).
+        extra = "" if name not in ("var", "std") else \
+            f", ddof={ddof}" if g.rng.random() < 0.5 else f", correction={ddof}"
+        # max/min along axes are amax/amin (max(dim) is PyTorch's (values, indices) tuple,
+        # drawn below); over everything both spellings give the Tensor.
+        op = name
+        if name in ("max", "min") and (axis is not None or g.rng.random() < 0.5):
+            op = "a" + name
+        # Keywords, the README's spelling; PyTorch's dim=/keepdim= now and then.
+        owner = f"{x}.{op}(" if g.rng.random() < 0.5 else f"ag.{op}({x}, "
+        if g.rng.random() < 0.3:
+            ours = f"{owner}dim={axis!r}, keepdim={k}{extra})"
+        else:
+            ours = f"{owner}axis={axis!r}, keepdims={k}{extra})"
         if name in ("argmax", "argmin"):
             want = np.argmax(m.value, axis=axis, keepdims=k).shape if m.value.size else None
         else:
@@ -73,6 +84,10 @@ def reduce(name: str) -> Any:
                 f"torch.{name}({x}, dim={axis}, keepdim={k})"
             if axis is None:
                 theirs += f".reshape({tuple(want)!r})"
+        elif name in ("max", "min") and isinstance(axis, int) and g.rng.random() < 0.4:
+            # PyTorch's max(dim): the values of the (values, indices) pair
+            ours = f"{x}.{name}(dim={axis}, keepdim={k}).values"
+            theirs = f"torch.{name}({x}, dim={axis}, keepdim={k}).values"
         else:
             theirs = TORCH_REDUCE[name].format(x=x, d=_dims(axis, nd), k=k, ddof=ddof)
         out = g.new_name()
@@ -265,7 +280,8 @@ def draw_join(g: Gen) -> Step | None:
 
 
 def draw_split(g: Gen) -> Step | None:
-    """split into equal sections or at indices (numpy's meaning), keeping one piece."""
+    """split, keeping one piece: PyTorch's meaning on Tensors (pieces of a size, or of listed
+    sizes; chunk), numpy's through np.split (equal sections or split points)."""
     x = g.pick(lambda m: len(m.shape) > 0)
     if x is None:
         return None
@@ -273,6 +289,26 @@ def draw_split(g: Gen) -> Step | None:
     nd = len(shape)
     a = int(g.rng.integers(-nd, nd))
     n = shape[a]
+    out = g.new_name()
+    r = g.rng.random()
+    if r < 0.25:  # a piece size
+        size = int(g.rng.integers(1, n + 2))
+        k = int(g.rng.integers(0, max(1, -(-n // size))))
+        spelling = f"ag.split({x}, {size}, {a})[{k}]" if g.rng.random() < 0.5 \
+            else f"{x}.split({size}, dim={a})[{k}]"
+        return Step(out, f"{out} = {spelling}", f"{out} = torch.split({x}, {size}, dim={a})[{k}]",
+                    (x,), same(x))
+    if r < 0.4:  # listed sizes
+        cut = sorted(int(i) for i in g.rng.integers(0, n + 1, size=2))
+        sizes = [cut[0], cut[1] - cut[0], n - cut[1]]
+        k = int(g.rng.integers(0, 3))
+        return Step(out, f"{out} = {x}.split({sizes!r}, {a})[{k}]",
+                    f"{out} = torch.split({x}, {sizes!r}, dim={a})[{k}]", (x,), same(x))
+    if r < 0.5 and n:  # chunk
+        c = int(g.rng.integers(1, n + 1))
+        k = int(g.rng.integers(0, len(range(0, n, -(-n // c)))))
+        return Step(out, f"{out} = {x}.chunk({c}, {a})[{k}]",
+                    f"{out} = torch.chunk({x}, {c}, dim={a})[{k}]", (x,), same(x))
     divisors = [d for d in range(1, 5) if n and n % d == 0]
     if divisors and g.rng.random() < 0.5:
         arg: Any = int(g.rng.choice(divisors))
@@ -281,9 +317,7 @@ def draw_split(g: Gen) -> Step | None:
         arg = sorted(int(i) for i in g.rng.integers(0, n + 1, size=int(g.rng.integers(1, 3))))
         pieces = len(arg) + 1
     k = int(g.rng.integers(0, pieces))
-    spelling = f"ag.split({x}, {arg!r}, axis={a})[{k}]" if g.rng.random() < 0.5 \
-        else f"{x}.split({arg!r}, {a})[{k}]"
-    out = g.new_name()
+    spelling = f"np.split({x}, {arg!r}, axis={a})[{k}]"
     return Step(out, f"{out} = {spelling}",
                 f"{out} = torch.tensor_split({x}, {arg!r}, dim={a})[{k}]", (x,), same(x))
 

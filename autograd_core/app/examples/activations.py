@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
-import nn.functional as F
 from autograd_core import Tensor
+from autograd_core.nn import functional as F
 
 from ._common import parse_args, pyplot, save
 

@@ -17,9 +17,7 @@ import time
 import numpy as np
 
 import autograd_core
-import nn
-import optim
-from autograd_core import Tensor, no_grad
+from autograd_core import Tensor, nn, no_grad, optim
 
 from ._common import parse_args, pyplot, save
 
@@ -75,7 +73,7 @@ def main() -> None:
     runs = {}
     for label, p in (("no dropout", 0.0), ("Dropout(0.5)", 0.5)):
         model = mlp(width, p)
-        train = nn.DataLoader(x_tr, y_tr, batch_size=32, rng=0)
+        train = nn.DataLoader(x_tr, y_tr, batch_size=32, shuffle=True, rng=0)
         val = nn.DataLoader(x_va, y_va, batch_size=512, shuffle=False)
         t0 = time.perf_counter()
         hist = nn.fit(model, nn.F.cross_entropy, optim.Adam(model.parameters(), lr=1e-3),

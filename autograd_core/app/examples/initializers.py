@@ -15,8 +15,7 @@ import math
 
 import numpy as np
 
-import nn
-from autograd_core import Tensor
+from autograd_core import Tensor, nn
 
 from ._common import parse_args, pyplot, save
 

@@ -18,9 +18,7 @@ import time
 
 import numpy as np
 
-import nn
-import optim
-from autograd_core import Tensor, no_grad
+from autograd_core import Tensor, nn, no_grad, optim
 
 from ._common import parse_args, pyplot, save
 

@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-import nn
-import optim
-from autograd_core import Tensor
+from autograd_core import Tensor, nn, optim
 
 from ._common import draw, parse_args, pyplot, save
 
@@ -42,7 +40,7 @@ def train_monitored(model: nn.Sequential, x: np.ndarray, y: np.ndarray, epochs: 
                     ) -> tuple[dict[str, list[float]], list[float]]:
     """Train with SGD and a GradientMonitor; per-layer gradient norms and the loss per epoch."""
     monitor = nn.GradientMonitor()
-    loader = nn.DataLoader(x, y, batch_size=32, rng=0)
+    loader = nn.DataLoader(x, y, batch_size=32, shuffle=True, rng=0)
     hist = nn.fit(model, nn.F.cross_entropy, optim.SGD(model.parameters(), lr=0.05,
                                                        momentum=0.9),
                   loader, epochs=epochs, callbacks=[monitor], progress=False)

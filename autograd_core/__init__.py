@@ -5,11 +5,13 @@ engine: operations are recorded in the forward pass and `backward()` replays the
 reverse topological order.
 
 The package is built in layers, each a subpackage that imports only the ones below it:
-engine -> functions -> tensor, value -> checking, viz -> app (the README's "Architecture").
+engine -> functions -> tensor, value -> checking, viz, compile -> app (the README's
+"Architecture").
 This file is the public face: every name users need, from the layers' own faces.
 """
 
 from .checking import *  # noqa: F401,F403
+from .compile import CompileError, ConcretizationError, compile
 from .engine import (
     AnomalyError,
     Function,
@@ -24,7 +26,7 @@ from .engine import (
     set_grad_enabled,
 )
 from .tensor import *  # noqa: F401,F403
-from .tensor import Tensor
+from .tensor import Tensor, get_num_threads, set_num_threads
 from .value import Value
 from .viz import *  # noqa: F401,F403
 

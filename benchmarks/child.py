@@ -30,13 +30,19 @@ def _mb(n_bytes: float) -> float:
 
 
 def _train(lib: Any, name: str, cfg: dict[str, Any]) -> dict[str, Any]:
-    """W1/W2/W3: time each training step after warm-up."""
+    """W1/W2/W3: time each training step after warm-up; W6: each epoch."""
     if name == "W1":
         x, y, params = common.w1_data(cfg["seed"])
         step = lib.w1(x, y, params, common.LR_W1)
     elif name == "W2":
         x, y, params = common.w2_data(cfg["seed"])
         step = lib.w2(x, y, params, common.LR_W2, common.ALPHA)
+    elif name == "W6":
+        x, y, params = common.w6_data(cfg["seed"])
+        epoch = lib.w6(x, y, params, common.LR_DIGITS, common.MOMENTUM_DIGITS,
+                       common.DIGITS_BATCH, cfg["seed"])
+        times, loss = common.time_steps(epoch, cfg["warmup"], cfg["steps"])
+        return {"ms_epoch": statistics.median(times) * 1e3, "check": loss, "n": len(times)}
     else:
         x, y = common.make_moons(seed=cfg["seed"])
         step = lib.w3(x, y, common.w3_init(337, cfg["seed"]), common.ALPHA)
@@ -81,7 +87,7 @@ def run(name: str, lib_name: str, cfg: dict[str, Any]) -> dict[str, Any]:
         if fn is None:
             return {"status": "unavailable", "reason": f"no {name} version for {lib_name}"}
         rss0 = common.current_rss_bytes()
-        if name in ("W1", "W2", "W3"):
+        if name in ("W1", "W2", "W3", "W6"):
             res = _train(lib, name, cfg)
         elif name == "W4":
             res = _chain(lib, cfg)

@@ -20,6 +20,12 @@ LR_W1 = 0.01
 LR_W2 = 0.05
 ALPHA = 1e-4  # L2 weight of micrograd's demo loss, used by W2 and W3
 CHAIN_FACTOR = 1.0001
+# W6 (issue 18): an epoch of the digits MLP, on data shaped like scikit-learn's digits.
+DIGITS_SIZES = (64, 64, 10)
+DIGITS_N = 1437  # the 80% training split of the 1797 digits
+DIGITS_BATCH = 32
+LR_DIGITS = 0.1
+MOMENTUM_DIGITS = 0.9
 
 
 def init_mlp(sizes: tuple[int, ...], dtype: type, rng: np.random.Generator) -> list[np.ndarray]:
@@ -59,6 +65,16 @@ def w2_data(seed: int = 0) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
     """Moons (float64), labels as a (n, 1) column, and initial 2-16-16-1 parameters."""
     x, y = make_moons(seed=seed)
     return x, y[:, None].copy(), init_mlp(W2_SIZES, np.float64, np.random.default_rng(seed + 1))
+
+
+def w6_data(seed: int = 0) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
+    """Digits-shaped data (float32 pixels in [0, 1] in steps of 1/16, labels 0..9) and the
+    initial 64-64-10 parameters. Timing does not depend on the pixels, and synthetic data keep
+    the benchmark free of scikit-learn."""
+    rng = np.random.default_rng(seed)
+    x = (rng.integers(0, 17, (DIGITS_N, DIGITS_SIZES[0])) / 16.0).astype(np.float32)
+    y = rng.integers(0, DIGITS_SIZES[-1], DIGITS_N).astype(np.int64)
+    return x, y, init_mlp(DIGITS_SIZES, np.float32, rng)
 
 
 def w3_init(n_params: int, seed: int = 0) -> list[float]:

@@ -13,8 +13,7 @@ import argparse
 import statistics
 import time
 
-import nn
-import optim
+from autograd_core import nn, optim
 
 OPTIMIZERS = {
     "SGD (lr 0.1, momentum 0.9)": lambda ps: optim.SGD(ps, lr=0.1, momentum=0.9),

@@ -24,9 +24,12 @@ METRICS: dict[str, list[tuple[str, str, str, bool]]] = {
         ("peak_rss_delta_mb", "+peak RSS MB", "{:.0f}", True),
     ],
     "W5": [("fwd_us", "fwd us", "{:.2f}", True), ("fwdbwd_us", "fwd+bwd us", "{:.2f}", True)],
+    "W6": [("ms_epoch", "ms/epoch", "{:.1f}", True),
+           ("peak_rss_mb", "peak RSS MB", "{:.0f}", True)],
 }
 
 OURS = ("autograd_core", "autograd_core+nn")
+COMPILED = ("autograd_core compiled", "autograd_core+nn compiled")
 
 # Issue 8's targets: (workload, text, metric, our variants, peers (min taken per round), limit).
 # An empty peer tuple means the limit is absolute, in the metric's own unit.
@@ -41,6 +44,15 @@ TARGETS: list[tuple[str, str, str, tuple[str, ...], tuple[str, ...], float]] = [
     ("W4", "memory <= torch", "peak_rss_delta_mb", ("autograd_core",), ("torch",), 1.0),
     ("W5", "fwd <= 2 us", "fwd_us", ("autograd_core",), (), 2.0),
     ("W5", "fwd+bwd <= 10 us", "fwdbwd_us", ("autograd_core",), (), 10.0),
+    # Issue 18: compiled steps against hand-written numpy, and their memory against eager's.
+    ("W1", "compiled time <= 1.0x numpy", "ms_step", COMPILED, ("numpy",), 1.0),
+    ("W1", "compiled peak RSS <= eager", "peak_rss_mb", ("autograd_core compiled",),
+     ("autograd_core",), 1.0),
+    ("W1", "compiled peak RSS <= eager", "peak_rss_mb", ("autograd_core+nn compiled",),
+     ("autograd_core+nn",), 1.0),
+    ("W2", "compiled time <= 1.5x numpy", "ms_step", COMPILED, ("numpy",), 1.5),
+    ("W6", "compiled epoch <= 1.5x numpy", "ms_epoch", ("autograd_core+nn compiled",),
+     ("numpy",), 1.5),
 ]
 
 

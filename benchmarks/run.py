@@ -32,6 +32,7 @@ FULL: dict[str, dict[str, Any]] = {
     "W3": {"warmup": 1, "steps": 3},
     "W4": {"chain": 100_000},
     "W5": {"number": 20_000, "repeat": 5},
+    "W6": {"warmup": 2, "steps": 10},
 }
 QUICK: dict[str, dict[str, Any]] = {
     "W1": {"warmup": 2, "steps": 10},
@@ -39,6 +40,7 @@ QUICK: dict[str, dict[str, Any]] = {
     "W3": {"warmup": 0, "steps": 1},
     "W4": {"chain": 10_000},
     "W5": {"number": 2_000, "repeat": 3},
+    "W6": {"warmup": 1, "steps": 2},
 }
 
 
@@ -94,6 +96,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--rounds", type=int, default=None, help="rounds (default 5, quick 1)")
     p.add_argument("--timeout", type=float, default=600.0, help="seconds per child process")
     p.add_argument("--out", default=None, help="output path without suffix")
+    p.add_argument("--threads", type=int, default=None,
+                   help="BLAS threads in the children (sets OPENBLAS/OMP/MKL_NUM_THREADS)")
     return p.parse_args(argv)
 
 
@@ -122,7 +126,7 @@ def write_outputs(out: Path, data: dict[str, Any]) -> None:
         head, rows = report.workload_rows(name, summary)
         lines += [f"## {name} {summary['title']}", "", report.md_table(head, rows), ""]
     head, rows = report.target_rows(data["targets"])
-    lines += ["## Targets (issue 8)", "", report.md_table(head, rows), ""]
+    lines += ["## Targets (issues 8 and 18)", "", report.md_table(head, rows), ""]
     out.with_suffix(".md").write_text("\n".join(lines))
 
 
@@ -137,6 +141,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"unknown workload(s): {', '.join(unknown)}; choose from {', '.join(FULL)}")
         return 2
     keep = {x.strip() for x in args.libs.split(",") if x.strip()}
+    if args.threads is not None:  # children inherit the environment, and record it
+        for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ[var] = str(args.threads)
     out = Path(args.out) if args.out else RESULTS / ("quick" if args.quick else "latest")
 
     t0 = time.perf_counter()
@@ -154,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
         head, rows = report.workload_rows(name, summary)
         print(f"\n{name} {summary['title']}\n{report.text_table(head, rows)}")
     head, rows = report.target_rows(targets)
-    print(f"\nTargets (issue 8)\n{report.text_table(head, rows)}")
+    print(f"\nTargets (issues 8 and 18)\n{report.text_table(head, rows)}")
 
     data = {
         "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),

@@ -41,11 +41,16 @@ LAYERS: list[tuple[str, int, str, tuple[str, ...]]] = [
     ("viz", 3, "DOT text, rendering,\nmodule clusters, animation", ("autograd_core/viz/",)),
     # Recording and replaying steps (issue 18): above the front-ends, below the package face.
     ("compile", 3, "record a step once,\nreplay it", ("autograd_core/compile/",)),
-    ("autograd_core", 4, "the package face:\n__init__.py, testing.py",
-     ("autograd_core/__init__.py", "autograd_core/testing.py")),
+    ("autograd_core", 4, "the package face:\n__init__.py, testing.py, autograd.py",
+     ("autograd_core/__init__.py", "autograd_core/testing.py", "autograd_core/autograd.py")),
     ("nn", 5, "modules, layers, losses,\ndata, fit, checkpoints", ("nn/",)),
     ("optim", 5, "optimizers,\nlr schedulers", ("optim/",)),
-    ("app", 6, "the autograd-core command,\nthe demo",
+    # `from autograd_core import nn, optim` and the `torch` namespace: above nn and optim,
+    # imported by nobody below (Python's import system loads them on request).
+    ("aliases", 6, "autograd_core.nn, .optim,\n.torch: PyTorch's names",
+     ("autograd_core/nn.py", "autograd_core/optim.py", "autograd_core/torch.py",
+      "autograd_core/_alias.py")),
+    ("app", 7, "the autograd-core command,\nthe demo",
      ("autograd_core/app/", "autograd_core/__main__.py")),
 ]
 RANK = {name: rank for name, rank, _, _ in LAYERS}

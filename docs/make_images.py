@@ -3,7 +3,7 @@ clusters and gradient heat (one ReLU unit killed on purpose, so the dead-unit fl
 
     python docs/make_images.py [--out docs/images] [--png]
 
-Needs the `viz` extra and Graphviz's `dot` program.
+Needs the `viz` extra (Graphviz's `dot` program when installed, else the in-process renderer).
 """
 
 from __future__ import annotations
@@ -30,21 +30,22 @@ def neuron() -> Value:
 
 
 def mlp() -> tuple[Tensor, object]:
-    """A 2-4-1 MLP on 8 points, mean squared error; hidden unit 3 is dead (bias -10)."""
-    import nn
+    """The README's 2-4-1 MLP: hidden unit 3 is dead (bias -10), drawn after a plain backward()."""
+    from autograd_core import nn
 
-    rng = np.random.default_rng(0)
     nn.manual_seed(0)  # the same picture on every run
     model = nn.Sequential(nn.Linear(2, 4), nn.ReLU(), nn.Linear(4, 1))
     with ag.no_grad():
         model[0].bias.data[3] = -10.0  # no input reaches it: its ReLU passes no gradient
-    x = Tensor(rng.normal(size=(8, 2)).astype(np.float32), name="x")
-    y = Tensor(rng.normal(size=(8, 1)).astype(np.float32), name="y")
+    x = Tensor(np.random.default_rng(0).normal(size=(8, 2)).astype(np.float32), name="x")
     with ag.trace_modules(model):
-        loss = ((model(x) - y) ** 2).mean()
-    loss.name = "loss"
-    loss.backward(retain_graph=True)
+        loss = (model(x) ** 2).mean()
+    loss.backward()  # frees the arrays: the drawing uses the skeleton backward kept
+    _ALIVE[:] = [x]  # as in the README, where x is still a variable when the picture is drawn
     return loss, model
+
+
+_ALIVE: list[Tensor] = []
 
 
 def main(out: str | Path = "docs/images", png: bool = False) -> list[Path]:

@@ -41,10 +41,22 @@ __all__ = [
 SELU_ALPHA = 1.6732632423543772848170429916717
 SELU_SCALE = 1.0507009873554804934193349852946
 
-try:  # scipy is optional; math.erf per element is the exact fallback
-    from scipy.special import erf as _np_erf
-except ImportError:  # pragma: no cover - depends on the environment
-    _np_erf = np.vectorize(math.erf, otypes=[np.float64])
+_erf_impl: list[Any] = []
+
+
+def _np_erf(a: np.ndarray) -> Any:
+    """erf on an array: scipy's ufunc when scipy is installed, else math.erf per element.
+
+    scipy.special is imported on the first call, not with `nn`: it alone takes longer to import
+    than all of numpy, `nn` and the engine together, and only gelu and erf need it.
+    """
+    if not _erf_impl:
+        try:
+            from scipy.special import erf
+        except ImportError:  # scipy is optional; math.erf per element is the exact fallback
+            erf = np.vectorize(math.erf, otypes=[np.float64])
+        _erf_impl.append(erf)
+    return _erf_impl[0](a)
 
 
 def _t(x: Any, op: str) -> Tensor:
@@ -80,8 +92,13 @@ class _Softplus(Function):
 
     def backward(ctx, g):
         x, beta, threshold = ctx.inputs
-        lin = x.data * beta > threshold
-        return where(lin, g, g * (x * beta).sigmoid()), None, None
+        bx = x.data * beta
+        lin = bx > threshold
+        # At beta x == threshold the slope is sigmoid's (the soft side), but its own
+        # derivative is 0 there (PyTorch's convention): x is read as a constant at that point.
+        at = bx == threshold
+        xs = where(at, x.detach(), x) if at.any() else x
+        return where(lin, g, g * (xs * beta).sigmoid()), None, None
 
 
 class _Surrogate(Function):
@@ -163,11 +180,27 @@ def leaky_relu(x: Any, negative_slope: float = 0.1) -> Tensor:
 
 def elu(x: Any, alpha: float = 1.0) -> Tensor:
     """x for x > 0, alpha (e^x - 1) for x <= 0; derivative alpha e^x for x <= 0."""
-    x = _t(x, "elu")
-    # exp of the clipped input: the unused branch never overflows (an inf there would turn
-    # the zero gradient that `where` sends it into NaN).
-    neg = (x.clip(None, 0.0).exp() - 1.0) * alpha
-    return where(x.data > 0, x, neg)
+    return _Elu.apply(_t(x, "elu"), float(alpha))
+
+
+class _Elu(Function):
+    """ELU as a primitive, so that its derivatives at the kink are PyTorch's: the first is
+    alpha at x = 0 (the x <= 0 branch), the second is 0 there (PyTorch's x < 0)."""
+
+    __slots__ = ()
+
+    def forward(ctx, a, alpha):
+        with np.errstate(over="ignore"):  # exp of the clipped input: the unused side is <= 1
+            neg = alpha * np.expm1(np.minimum(a, 0))
+        return np.where(a > 0, a, neg).astype(a.dtype, copy=False)
+
+    def backward(ctx, g):
+        x, alpha = ctx.inputs
+        d = x.data
+        # alpha e^x on the negative side, with x replaced by a constant 0 at x = 0 itself: the
+        # value there is alpha, its derivative 0.
+        slope = (where(d < 0, x, 0.0).exp() * alpha) if (d <= 0).any() else None
+        return (g if slope is None else where(d > 0, g, g * slope)), None
 
 
 def selu(x: Any) -> Tensor:
@@ -221,14 +254,32 @@ def log_sigmoid(x: Any) -> Tensor:
     return -_Softplus.apply(-_t(x, "log_sigmoid"), 1.0, math.inf)
 
 
-def softmax(x: Any, axis: int = -1) -> Tensor:
-    """e^(x_i - max) / sum_j e^(x_j - max) along `axis` (stable)."""
-    return _t(x, "softmax").softmax(axis)
+def _softmax_dim(op: str, t: Tensor, dim: Any, axis: Any) -> int:
+    """The axis from `dim=` or `axis=`. Without either, the last axis for up to 2 dimensions,
+    where PyTorch's implicit choice is the same; for more, an error, since PyTorch would
+    pick axis 0 for 3-D input and 1 beyond (with a deprecation warning)."""
+    if dim is not None and axis is not None:
+        raise TypeError(f"{op}: got dim= and axis= (the same thing); give one")
+    d = dim if dim is not None else axis
+    if d is None:
+        if t.ndim > 2:
+            raise ValueError(f"{op}: give dim= for a {t.ndim}-D input (shape {t.shape}); "
+                             "PyTorch's implicit choice for more than 2 dimensions is not the "
+                             "last axis")
+        return -1
+    return d
 
 
-def log_softmax(x: Any, axis: int = -1) -> Tensor:
-    """x - logsumexp(x) along `axis` (stable)."""
-    return _t(x, "log_softmax").log_softmax(axis)
+def softmax(x: Any, dim: Any = None, *, axis: Any = None) -> Tensor:
+    """e^(x_i - max) / sum_j e^(x_j - max) along `dim` (stable)."""
+    t = _t(x, "softmax")
+    return t.softmax(_softmax_dim("softmax", t, dim, axis))
+
+
+def log_softmax(x: Any, dim: Any = None, *, axis: Any = None) -> Tensor:
+    """x - logsumexp(x) along `dim` (stable)."""
+    t = _t(x, "log_softmax")
+    return t.log_softmax(_softmax_dim("log_softmax", t, dim, axis))
 
 
 def identity(x: Any) -> Tensor:

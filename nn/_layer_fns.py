@@ -11,7 +11,7 @@ from autograd_core import functions as _fns
 
 from ._random import default_rng
 
-__all__ = ["linear", "maxout", "dropout", "batch_norm", "layer_norm", "embedding"]
+__all__ = ["linear", "maxout", "dropout", "batch_norm", "layer_norm", "embedding", "one_hot"]
 
 
 def as_tensor(x: Any, like: Tensor | None = None, op: str = "nn") -> Tensor:
@@ -177,3 +177,24 @@ def embedding(idx: Any, weight: Tensor, padding_idx: int | None = None) -> Tenso
         if pad.any():
             out = where(pad, out.detach(), out)
     return out
+
+
+def one_hot(tensor: Any, num_classes: int = -1) -> Tensor:
+    """Class indices as one-hot rows: an int64 Tensor with a new last axis, as PyTorch's.
+
+    The new axis has `num_classes` entries (-1: one more than the largest index).
+    """
+    idx = tensor.data if isinstance(tensor, Tensor) else np.asarray(tensor)
+    if idx.dtype.kind not in "iu":
+        raise TypeError(f"one_hot: expects integer class indices, got dtype {idx.dtype}")
+    if idx.size and idx.min() < 0:
+        raise ValueError(f"one_hot: class indices must be non-negative, got {int(idx.min())}")
+    n = int(idx.max()) + 1 if num_classes == -1 and idx.size else int(num_classes)
+    if n < 0 or (num_classes == -1 and not idx.size):
+        raise ValueError("one_hot: give num_classes for an empty tensor")
+    if idx.size and idx.max() >= n:
+        raise ValueError(f"one_hot: class index {int(idx.max())} is not smaller than "
+                         f"num_classes={n}")
+    out = np.zeros((*idx.shape, n), dtype=np.int64)
+    np.put_along_axis(out, idx[..., None].astype(np.intp), 1, axis=-1)
+    return Tensor._wrap(out)

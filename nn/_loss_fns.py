@@ -35,8 +35,18 @@ def _reduce(loss: Tensor, reduction: str, op: str) -> Tensor:
     raise ValueError(f"{op}: reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
 
 
-def _pair(input: Any, target: Any, op: str) -> tuple[Tensor, Tensor]:
+def _float_input(input: Any, op: str) -> Tensor:
+    """The loss's input as a Tensor; integer or boolean input is refused, as PyTorch does (an
+    int8 logit would wrap around in the arithmetic: a silently wrong loss)."""
     x = as_tensor(input, None, op)
+    if x.dtype.kind != "f":
+        raise TypeError(f"{op}: the input must be floating-point, got dtype {x.dtype}; "
+                        "convert it first, e.g. x.astype(np.float32)")
+    return x
+
+
+def _pair(input: Any, target: Any, op: str) -> tuple[Tensor, Tensor]:
+    x = _float_input(input, op)
     y = as_tensor(target, x if x.dtype.kind == "f" else None, op)
     if x.shape != y.shape:
         raise ValueError(f"{op}: input shape {x.shape} and target shape {y.shape} differ; "
@@ -92,6 +102,11 @@ def binary_cross_entropy(input: Any, target: Any, weight: Any = None,
         raise ValueError(f"binary_cross_entropy: input must hold probabilities in [0, 1], got "
                          f"values in [{np.nanmin(d):.4g}, {np.nanmax(d):.4g}]; for logits use "
                          "binary_cross_entropy_with_logits")
+    t = y.data
+    if not np.all((t >= 0) & (t <= 1)):  # NaN fails too, as in PyTorch
+        bad = t[~((t >= 0) & (t <= 1))].flat[0]
+        raise ValueError(f"binary_cross_entropy: targets must be in [0, 1] (labels or "
+                         f"probabilities), got {bad:.4g}")
     loss = _BinaryCrossEntropy.apply(p, y)
     return _reduce(_weighted(loss, weight), reduction, "binary_cross_entropy")
 
@@ -138,8 +153,10 @@ def binary_cross_entropy_with_logits(input: Any, target: Any, weight: Any = None
     return _reduce(_weighted(loss, weight), reduction, "binary_cross_entropy_with_logits")
 
 
-def _class_targets(target: Any, n_classes: int, ignore_index: int, op: str) -> np.ndarray:
-    """Integer class indices as an int64 array, checked against the number of classes."""
+def _class_targets(target: Any, n_classes: int, ignore_index: int, op: str
+                   ) -> tuple[np.ndarray, bool]:
+    """Integer class indices as an int64 array, checked against the number of classes, and
+    whether every one of them is a class (none is `ignore_index` or out of range)."""
     arr = target.data if isinstance(target, Tensor) else np.asarray(target)
     if arr.dtype.kind == "f":
         if not np.all(np.isfinite(arr)) or np.any(arr != np.round(arr)):
@@ -149,12 +166,23 @@ def _class_targets(target: Any, n_classes: int, ignore_index: int, op: str) -> n
         arr = arr.astype(np.int64)
     elif arr.dtype.kind not in "iu":
         raise TypeError(f"{op}: class targets must be integers, got dtype {arr.dtype}")
-    bad = (arr != ignore_index) & ((arr < 0) | (arr >= n_classes))
-    if bad.any():
-        idx = int(arr[bad].flat[0])
-        raise IndexError(f"{op}: target class index {idx} is out of range for {n_classes} "
-                         f"classes (valid: 0..{n_classes - 1})")
-    return arr.astype(np.int64, copy=False)
+    # Usually every target is a class: two reductions say so, and only otherwise are the
+    # targets checked one by one (which also costs a compiled step fewer array ops).
+    all_classes = arr.size == 0 or (bool(arr.min() >= 0) and bool(arr.max() < n_classes))
+    if not all_classes:
+        bad = (arr != ignore_index) & ((arr < 0) | (arr >= n_classes))
+        if bad.any():
+            idx = int(arr[bad].flat[0])
+            raise IndexError(f"{op}: target class index {idx} is out of range for "
+                             f"{n_classes} classes (valid: 0..{n_classes - 1})")
+    return arr.astype(np.int64, copy=False), all_classes and not 0 <= ignore_index < n_classes
+
+
+def _class_weight(weight: Any, like: Tensor) -> Tensor:
+    """The per-class weights in the input's dtype (PyTorch refuses another dtype; a cast keeps
+    the loss's dtype the same with and without weights or label smoothing)."""
+    w = as_tensor(weight, like, "class weight")
+    return w if w.dtype == like.dtype else w.astype(like.dtype)
 
 
 def _move_class_axis(x: Tensor) -> Tensor:
@@ -173,7 +201,7 @@ def _nll_rows(logp: Tensor, target: Any, weight: Any, ignore_index: int, reducti
     if logp.ndim == 0:
         raise ValueError(f"{op}: input must have a class axis, got a scalar")
     n_classes = logp.shape[0] if logp.ndim == 1 else logp.shape[1]
-    t = _class_targets(target, n_classes, ignore_index, op)
+    t, _ = _class_targets(target, n_classes, ignore_index, op)
     want = () if logp.ndim == 1 else (logp.shape[0],) + logp.shape[2:]
     if t.shape != want:
         raise ValueError(f"{op}: input of shape {logp.shape} needs class targets of shape "
@@ -184,25 +212,26 @@ def _nll_rows(logp: Tensor, target: Any, weight: Any, ignore_index: int, reducti
     keep = tf != ignore_index
     safe = np.where(keep, tf, 0)
     rows = np.arange(tf.shape[0])
-    picked = flat[rows, safe]  # integer-array indexing: one entry per row
+    w = None
+    wt = np.ones(tf.shape, dtype=flat.dtype)
     if weight is not None:
-        w = as_tensor(weight, flat, "class weight")
+        w = _class_weight(weight, flat)
         if w.shape != (n_classes,):
             raise ValueError(f"{op}: weight must have shape ({n_classes},), got {w.shape}")
-        wt = w.data[safe] * keep
-    else:
-        w, wt = None, keep.astype(flat.dtype)
-    wt_t = Tensor._wrap(np.asarray(wt, dtype=flat.dtype))
-    loss = -picked * wt_t
+        wt = w.data[safe].astype(flat.dtype, copy=False)
+    # Ignored rows are masked out with `where`, not multiplied by 0: they give 0 and get no
+    # gradient at all (PyTorch), even when every row is ignored and the mean is 0/0 = NaN.
+    loss = where(keep, -flat[rows, safe] * Tensor._wrap(wt), 0.0)
     if smoothing:
         per_class = -flat if w is None else -(flat * w)
-        smooth = per_class.sum(axis=1) * Tensor._wrap(keep.astype(flat.dtype))
+        smooth = where(keep, per_class.sum(axis=1), 0.0)
     if reduction == "mean":
-        denom = float(wt.sum())
-        total = loss.sum() / denom
+        denom = float(wt[keep].sum())
+        total = _divide(loss.sum(), denom)
         if smoothing:
             sden = denom if w is not None else float(keep.sum())
-            total = (1.0 - smoothing) * total + smooth.sum() * (smoothing / n_classes / sden)
+            total = (1.0 - smoothing) * total + \
+                _divide(smooth.sum(), sden) * (smoothing / n_classes)
         return total
     if smoothing:
         loss = (1.0 - smoothing) * loss + smooth * (smoothing / n_classes)
@@ -213,6 +242,12 @@ def _nll_rows(logp: Tensor, target: Any, weight: Any, ignore_index: int, reducti
     raise ValueError(f"{op}: reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
 
 
+def _divide(total: Tensor, denom: float) -> Tensor:
+    """total / denom; NaN when denom is 0 (PyTorch's mean over no weight), without a
+    ZeroDivisionError or numpy's warning, and with a NaN gradient only where rows count."""
+    return total / denom if denom else total * math.nan
+
+
 def nll_loss(input: Any, target: Any, weight: Any = None, ignore_index: int = -100,
              reduction: str = "mean") -> Tensor:
     """Negative log-likelihood: l_i = -w[y_i] * input[i, y_i] for log-probabilities.
@@ -220,7 +255,7 @@ def nll_loss(input: Any, target: Any, weight: Any = None, ignore_index: int = -1
     `input` is (N, C) or (N, C, d...); "mean" divides by the sum of the targets' weights
     (PyTorch).
     """
-    x = as_tensor(input, None, "nll_loss")
+    x = _float_input(input, "nll_loss")
     return _nll_rows(x, target, weight, ignore_index, reduction, "nll_loss")
 
 
@@ -237,7 +272,7 @@ def cross_entropy(input: Any, target: Any, weight: Any = None, ignore_index: int
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], got "
                          f"{label_smoothing}")
-    x = as_tensor(input, None, "cross_entropy")
+    x = _float_input(input, "cross_entropy")
     if x.ndim == 0:
         raise ValueError("cross_entropy: input must have a class axis, got a scalar")
     axis = 0 if x.ndim == 1 else 1
@@ -248,8 +283,8 @@ def cross_entropy(input: Any, target: Any, weight: Any = None, ignore_index: int
         return _soft_cross_entropy(x.log_softmax(axis), y, weight, reduction, label_smoothing,
                                    axis)
     if x.ndim == 2 and weight is None and not label_smoothing and reduction == "mean":
-        t = _class_targets(target, x.shape[1], ignore_index, "cross_entropy")
-        if t.shape == (x.shape[0],) and not (t == ignore_index).any():
+        t, none_ignored = _class_targets(target, x.shape[1], ignore_index, "cross_entropy")
+        if t.shape == (x.shape[0],) and (none_ignored or not (t == ignore_index).any()):
             return _fns.CrossEntropy.apply(x, t)  # the core's fused primitive: one node
     logp = x.log_softmax(axis)
     return _nll_rows(logp, target, weight, ignore_index, reduction, "cross_entropy",
@@ -263,7 +298,7 @@ def _soft_cross_entropy(logp: Tensor, y: Tensor, weight: Any, reduction: str, ep
         y = y * (1.0 - eps) + eps / n_classes
     prod = logp * y
     if weight is not None:
-        w = as_tensor(weight, logp, "class weight")
+        w = _class_weight(weight, logp)
         shape = (n_classes,) + (1,) * (logp.ndim - axis - 1)
         prod = prod * w.reshape(shape)
     loss = -prod.sum(axis=axis)

@@ -1,21 +1,19 @@
-"""The module-level random generator behind layers and initializers: `nn.manual_seed(n)`."""
+"""nn's random draws come from the library's streams (autograd_core's `manual_seed`,
+`Generator`, one default stream per thread): `nn.manual_seed(n)` is that same function."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+
+from autograd_core import manual_seed, numpy_rng
 
 __all__ = ["manual_seed", "default_rng"]
 
-_state: list[np.random.Generator] = [np.random.default_rng()]
 
-
-def manual_seed(seed: int) -> np.random.Generator:
-    """Reseed the generator used by every layer and initializer not given its own `rng=`."""
-    _state[0] = np.random.default_rng(seed)
-    return _state[0]
-
-
-def default_rng(rng: np.random.Generator | None = None) -> np.random.Generator:
-    """`rng` if given, else the module-level generator (read at call time, so a later
-    `manual_seed` also governs layers built before it)."""
-    return rng if rng is not None else _state[0]
+def default_rng(rng: Any = None) -> np.random.Generator:
+    """The numpy Generator behind `rng` (a Generator, numpy Generator or int seed); without one,
+    this thread's default stream, read at call time (so a later `manual_seed` also governs
+    layers built before it)."""
+    return numpy_rng(rng)

@@ -138,18 +138,24 @@ class Softplus(_Activation):
 
 
 class Softmax(_Activation):
-    """Softmax along `axis` (default -1: the last axis)."""
+    """Softmax along `dim` (PyTorch's name; `axis=` works too).
+
+    Without one: the last axis for inputs of up to 2 dimensions, an error beyond (PyTorch's
+    implicit choice differs there).
+    """
 
     _fn = staticmethod(A.softmax)
-    _args = ("axis",)
+    _args = ("dim",)
 
-    def __init__(self, axis: int = -1) -> None:
+    def __init__(self, dim: int | None = None, *, axis: int | None = None) -> None:
         super().__init__()
-        self.axis = axis
+        if dim is not None and axis is not None:
+            raise TypeError(f"{type(self).__name__}: got dim= and axis= (the same thing)")
+        self.dim = dim if dim is not None else axis
 
 
 class LogSoftmax(Softmax):
-    """Log-softmax along `axis` (default -1)."""
+    """Log-softmax along `dim` (the same rules as Softmax)."""
 
     _fn = staticmethod(A.log_softmax)
 

@@ -38,6 +38,11 @@ class FitState:
 class Callback:
     """Base class: every hook does nothing."""
 
+    #: True when `on_after_backward` only reads the gradients: `fit(compile=True)` then calls
+    #: it after the compiled step (the update does not change `.grad`). A callback that may
+    #: change them keeps False, and fit refuses to compile around it.
+    reads_gradients_only = False
+
     def on_train_begin(self, state: FitState) -> None:
         """Before the first epoch."""
 
@@ -128,10 +133,28 @@ class GradientMonitor(Callback):
     Each (layer, problem) warns once per run; `events` keeps every occurrence.
     """
 
+    reads_gradients_only = True
+
     def __init__(self, vanish: float = 1e-6, explode: float = 1e3) -> None:
         self.vanish, self.explode = vanish, explode
         self.norms: dict[str, list[float]] = {}
         self.events: list[tuple[int, str, str, float]] = []
+
+    def __repr__(self) -> str:
+        epochs = max((len(v) for v in self.norms.values()), default=0)
+        return (f"GradientMonitor({len(self.norms)} layers, {epochs} epochs, "
+                f"{len(self.events)} vanishing/exploding events)")
+
+    def _repr_svg_(self) -> str | None:
+        """Jupyter's picture: each layer's gradient norm per epoch, log scale, with the limits."""
+        from ._svgplot import Panel, charts_svg
+
+        if not any(self.norms.values()):
+            return None
+        guides = [(self.vanish, f"vanishing < {self.vanish:g}"),
+                  (self.explode, f"exploding > {self.explode:g}")]
+        series = {f"layer {k}" if k.isdigit() else k: v for k, v in self.norms.items()}
+        return charts_svg([Panel("gradient norm per layer", series, log=True, guides=guides)])
 
     def on_train_begin(self, state: FitState) -> None:
         """Group the parameters by layer (the module path before the last dot)."""
@@ -177,7 +200,7 @@ class GradientMonitor(Callback):
                         "lower the learning rate or pass clip_grad_norm= to fit")
                 warnings.warn(f"GradientMonitor: {kind} gradients in layer '{layer}' at epoch "
                               f"{state.epoch}: mean norm {norm:.3g} {bound}; {hint}",
-                              GradientWarning, stacklevel=3)
+                              GradientWarning, stacklevel=4)  # fit -> _fit_epochs -> here
 
 
 _TEMPLATE_FIELDS = ("epoch",)

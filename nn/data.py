@@ -1,10 +1,12 @@
-"""Minibatches: `DataLoader` draws the lecture's batches (32 examples by default), shuffled anew
-each epoch; `TensorDataset` and `random_split` hold and split the arrays.
+"""Datasets, PyTorch's protocol: a map-style dataset has `__len__` and `__getitem__(i)`, an
+iterable one has `__iter__`. `TensorDataset` holds arrays that share their first axis,
+`Subset` picks items of another dataset, `random_split` cuts one into random parts.
 
-    loader = DataLoader(x, y, batch_size=32, shuffle=True, rng=0)
-    for epoch in range(epochs):
-        for xb, yb in loader:        # one pass over the data = one epoch
-            ...
+    class Squares(nn.Dataset):
+        def __len__(self): return 100
+        def __getitem__(self, i): return float(i), float(i * i)
+    for xb, yb in nn.DataLoader(Squares(), batch_size=32, shuffle=True):
+        ...
 """
 
 from __future__ import annotations
@@ -15,20 +17,22 @@ from typing import Any
 
 import numpy as np
 
-from autograd_core import Tensor
+from autograd_core import Tensor, numpy_rng
 
 from ._random import default_rng
 
-__all__ = ["TensorDataset", "DataLoader", "random_split", "as_rng"]
+__all__ = ["Dataset", "IterableDataset", "TensorDataset", "Subset", "random_split", "as_rng"]
 
 
 def as_rng(rng: Any) -> np.random.Generator:
-    """A numpy Generator from None (fresh entropy), an int seed, or a Generator (kept)."""
-    if isinstance(rng, np.random.Generator):
-        return rng
-    if rng is None or isinstance(rng, (int, np.integer)):
-        return np.random.default_rng(rng)
-    raise TypeError(f"expected None, an int seed or a numpy Generator, got {type(rng).__name__}")
+    """A numpy Generator from None (fresh entropy), an int seed or a Generator (its stream)."""
+    if rng is None:
+        return np.random.default_rng()
+    try:
+        return numpy_rng(rng)
+    except TypeError:
+        raise TypeError(f"expected None, an int seed or a numpy Generator, got "
+                        f"{type(rng).__name__}") from None
 
 
 def _array(a: Any, where: str) -> np.ndarray:
@@ -46,8 +50,28 @@ def _array(a: Any, where: str) -> np.ndarray:
     return arr
 
 
-class TensorDataset:
-    """Arrays that share their first axis: item i is (a[i], b[i], ...)."""
+class Dataset:
+    """Base class of map-style datasets: define `__getitem__(index)` and `__len__()`."""
+
+    def __getitem__(self, index: Any) -> Any:
+        raise NotImplementedError(f"{type(self).__name__}: a map-style Dataset must define "
+                                  "__getitem__(self, index)")
+
+    def __len__(self) -> int:
+        raise NotImplementedError(f"{type(self).__name__}: a map-style Dataset must define "
+                                  "__len__(self) (the DataLoader draws indices 0..len-1)")
+
+
+class IterableDataset:
+    """Base class of stream-like datasets: define `__iter__()` (and `__len__` if known)."""
+
+    def __iter__(self) -> Iterator[Any]:
+        raise NotImplementedError(f"{type(self).__name__}: an IterableDataset must define "
+                                  "__iter__(self)")
+
+
+class TensorDataset(Dataset):
+    """Arrays that share their first axis: item i is (a[i], b[i], ...) as Tensors."""
 
     def __init__(self, *arrays: Any) -> None:
         if not arrays:
@@ -59,24 +83,50 @@ class TensorDataset:
             raise ValueError(f"TensorDataset: all arrays need the same first dimension (the "
                              f"number of examples); got shapes {shapes}")
 
+    @property
+    def tensors(self) -> tuple[Tensor, ...]:
+        """The arrays as Tensors (PyTorch's attribute name), sharing memory."""
+        return tuple(Tensor._wrap(a) for a in self.arrays)
+
     def __len__(self) -> int:
         return len(self.arrays[0])
 
-    def __getitem__(self, index: Any) -> tuple[np.ndarray, ...]:
-        return tuple(a[index] for a in self.arrays)
+    def __getitem__(self, index: Any) -> tuple[Tensor, ...]:
+        return tuple(Tensor._wrap(np.asarray(a[index])) for a in self.arrays)
 
     def __repr__(self) -> str:
         return f"TensorDataset({', '.join(str(a.shape) for a in self.arrays)})"
 
 
-def random_split(dataset: TensorDataset, lengths: Sequence[float],
-                 rng: Any = None) -> list[TensorDataset]:
+class Subset(Dataset):
+    """The items of `dataset` at `indices`, in that order."""
+
+    def __init__(self, dataset: Any, indices: Sequence[int]) -> None:
+        self.dataset = dataset
+        self.indices = [int(i) for i in indices]
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, list):  # PyTorch's rule: a list of indices goes through at once
+            return self.dataset[[self.indices[i] for i in index]]
+        return self.dataset[self.indices[index]]
+
+    def __len__(self) -> int:
+        return len(self.indices)
+
+    def __repr__(self) -> str:
+        return f"Subset({type(self.dataset).__name__}, {len(self.indices)} items)"
+
+
+def random_split(dataset: Any, lengths: Sequence[float], generator: Any = None,
+                 rng: Any = None) -> list[Any]:
     """Split into disjoint random parts, by counts (`[800, 200]`) or fractions (`[0.8, 0.2]`).
 
     Fractions are rounded down and the remainder goes to the parts in turn, as in PyTorch.
-    `rng` is an int seed or a numpy Generator; None draws from nn's module-level generator,
-    so `nn.manual_seed(n)` makes the split reproducible.
+    A `TensorDataset` splits into TensorDatasets (arrays copied once), any other dataset into
+    `Subset`s. `generator` (or its older name `rng`) is an int seed or a Generator; None draws
+    from the library's random generator, so `manual_seed(n)` makes the split reproducible.
     """
+    gen = _one_of(generator, rng, "random_split")
     n = len(dataset)
     lengths = list(lengths)
     if lengths and all(0 <= f <= 1 for f in lengths) and math.isclose(sum(lengths), 1.0) \
@@ -89,59 +139,21 @@ def random_split(dataset: TensorDataset, lengths: Sequence[float],
     if sum(counts) != n or any(c < 0 for c in counts):
         raise ValueError(f"random_split: lengths {lengths} must be counts summing to the "
                          f"dataset's length {n}, or fractions summing to 1")
-    perm = (default_rng() if rng is None else as_rng(rng)).permutation(n)
-    parts, start = [], 0
+    perm = (default_rng() if gen is None else as_rng(gen)).permutation(n)
+    parts: list[Any] = []
+    start = 0
     for c in counts:
-        parts.append(TensorDataset(*dataset[perm[start:start + c]]))
+        idx = perm[start:start + c]
+        if isinstance(dataset, TensorDataset):
+            parts.append(TensorDataset(*(a[idx] for a in dataset.arrays)))
+        else:
+            parts.append(Subset(dataset, idx.tolist()))
         start += c
     return parts
 
 
-class DataLoader:
-    """Iterate over minibatches `(xb, yb)` as Tensors (just `xb` when there are no labels).
-
-    `x` may be an array, a Tensor, or a `TensorDataset` (then `y` must be None). With
-    `shuffle=True` each epoch (each `iter()`) draws a new permutation from `rng` (an int seed
-    or a numpy Generator): the same seed gives the same sequence of epochs. Without `rng`
-    the permutations come from nn's module-level generator, looked up as each epoch starts
-    (like the layers'), so `nn.manual_seed(n)` makes the run reproducible.
-    `len(loader)` is the number of batches per epoch; `drop_last=True` skips a final short batch.
-    """
-
-    def __init__(self, x: Any, y: Any = None, batch_size: int = 32, shuffle: bool = True,
-                 drop_last: bool = False, rng: Any = None) -> None:
-        if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) \
-                or batch_size <= 0:
-            raise ValueError(f"DataLoader: batch_size must be a positive integer, got "
-                             f"{batch_size!r}")
-        if isinstance(x, TensorDataset):
-            if y is not None:
-                raise ValueError("DataLoader: give either a TensorDataset or arrays x, y")
-            self.dataset = x
-        else:
-            self.dataset = TensorDataset(x) if y is None else TensorDataset(x, y)
-        self.batch_size = int(batch_size)
-        self.shuffle = shuffle
-        self.drop_last = drop_last
-        # None stays None: the module-level generator is read at each epoch, not frozen here.
-        self.rng = None if rng is None else as_rng(rng)
-
-    def __len__(self) -> int:
-        n = len(self.dataset)
-        return n // self.batch_size if self.drop_last else -(-n // self.batch_size)
-
-    def __iter__(self) -> Iterator[Any]:
-        n = len(self.dataset)
-        order = default_rng(self.rng).permutation(n) if self.shuffle else None
-        bs = self.batch_size
-        for b in range(len(self)):
-            # A contiguous slice (a view, no copy) when not shuffling.
-            idx = order[b * bs:(b + 1) * bs] if order is not None else slice(b * bs,
-                                                                             (b + 1) * bs)
-            batch = tuple(Tensor._wrap(np.ascontiguousarray(a[idx]))
-                          for a in self.dataset.arrays)
-            yield batch[0] if len(batch) == 1 else batch
-
-    def __repr__(self) -> str:
-        return (f"DataLoader({self.dataset!r}, batch_size={self.batch_size}, "
-                f"shuffle={self.shuffle}, drop_last={self.drop_last})")
+def _one_of(generator: Any, rng: Any, where: str) -> Any:
+    """`generator=` (PyTorch's name) or `rng=` (this library's older one), not both."""
+    if generator is not None and rng is not None:
+        raise TypeError(f"{where}: give generator= or rng= (the same thing), not both")
+    return generator if generator is not None else rng

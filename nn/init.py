@@ -117,13 +117,32 @@ def _truncated(shape: tuple[int, ...], std: float, rng: np.random.Generator) -> 
     return out * std
 
 
-def trunc_normal_(t: Array, mean: float = 0.0, std: float = 1.0,
+def trunc_normal_(t: Array, mean: float = 0.0, std: float = 1.0, a: float = -2.0,
+                  b: float = 2.0, generator: Any = None,
                   rng: np.random.Generator | None = None) -> Array:
-    """Fill with N(mean, std) redrawn outside mean +- 2 std (Keras's TruncatedNormal).
+    """Fill with N(mean, std) restricted to [a, b] (PyTorch's bounds: absolute values).
 
-    The result's std is about 0.88 * std.
+    Samples outside [a, b] are drawn again, which gives the truncated normal's distribution
+    (PyTorch inverts its CDF instead: the same distribution). With the defaults and a small
+    std the bounds cut almost nothing. Keras's truncation at mean +- 2 std is `truncated=True`
+    on the named normal initializers (`he_normal_`, `glorot_normal_`, `lecun_normal_`).
     """
-    return _fill(t, mean + _truncated(np.shape(t), std, default_rng(rng)))
+    if not a < b:
+        raise ValueError(f"trunc_normal_: the bounds need a < b, got a={a}, b={b}")
+    if std < 0:
+        raise ValueError(f"trunc_normal_: std must be >= 0, got {std}")
+    r = default_rng(rng if generator is None else generator)
+    out = r.normal(mean, std, size=np.shape(t))
+    bad = (out < a) | (out > b)
+    for _ in range(1000):  # each round keeps what lands inside; stop if [a, b] has no mass
+        if not bad.any():
+            break
+        out[bad] = r.normal(mean, std, size=int(bad.sum()))
+        bad = (out < a) | (out > b)
+    else:
+        raise ValueError(f"trunc_normal_: [a, b] = [{a}, {b}] is too far from N({mean}, "
+                         f"{std}) to draw from")
+    return _fill(t, out)
 
 
 def zeros_(t: Array) -> Array:

@@ -182,8 +182,8 @@ class BatchNorm1d(Module):
         """Normalize with batch statistics (training) or running ones (eval)."""
         use_batch = self.training or not self.track_running_stats
         nbt = 0
-        if self.training and self.track_running_stats:
-            nbt = int(self.num_batches_tracked.data)
+        if self.training and self.track_running_stats and self.momentum is None:
+            nbt = int(self.num_batches_tracked.data)  # the cumulative average's 1 / (t + 1)
         if isinstance(x, Tensor) and x.ndim in (2, 3) and x.shape[1] != self.num_features:
             raise ValueError(f"BatchNorm1d: the layer expects {self.num_features} features but "
                              f"the input has {x.shape[1]} (axis 1 of shape {x.shape})")
@@ -191,7 +191,8 @@ class BatchNorm1d(Module):
                        self.running_var if self.track_running_stats else None,
                        self.weight, self.bias, use_batch, self.momentum, self.eps, nbt)
         if self.training and self.track_running_stats:
-            self.num_batches_tracked.data = np.asarray(nbt + 1, dtype=np.int64)
+            # An array op, not a Python int: a compiled step replays the count too.
+            self.num_batches_tracked.data = self.num_batches_tracked.data + 1
         return y
 
     def extra_repr(self) -> str:
@@ -206,8 +207,17 @@ class LayerNorm(Module):
     def __init__(self, normalized_shape: int | tuple[int, ...], eps: float = 1e-5,
                  elementwise_affine: bool = True, bias: bool = True) -> None:
         super().__init__()
-        shape = (normalized_shape,) if isinstance(normalized_shape, int) \
-            else tuple(normalized_shape)
+        shape: tuple[Any, ...]
+        try:
+            shape = (normalized_shape,) if isinstance(normalized_shape, (int, np.integer)) \
+                else tuple(normalized_shape)
+        except TypeError:  # not iterable (a float, None...)
+            shape = (None,)
+        if not all(isinstance(s, (int, np.integer)) and not isinstance(s, bool) and s >= 0
+                   for s in shape):
+            raise ValueError(f"LayerNorm: normalized_shape must be a size or a tuple of sizes "
+                             f"(integers >= 0), got {normalized_shape!r}")
+        shape = tuple(int(s) for s in shape)
         self.normalized_shape, self.eps = shape, eps
         self.elementwise_affine = elementwise_affine
         dt = get_default_dtype()
@@ -231,20 +241,21 @@ class LayerNorm(Module):
 
 
 class Flatten(Module):
-    """Merge the axes from `start_axis` on (default 1: keep the batch axis)."""
+    """Merge the axes from `start_dim` to `end_dim` (defaults 1 and -1: keep the batch axis)."""
 
-    def __init__(self, start_axis: int = 1) -> None:
+    def __init__(self, start_dim: int = 1, end_dim: int = -1) -> None:
         super().__init__()
-        self.start_axis = start_axis
+        self.start_dim = start_dim
+        self.end_dim = end_dim
 
     def forward(self, x: Any) -> Tensor:
-        """Flatten all but the first `start_axis` axes."""
+        """Flatten the axes from `start_dim` to `end_dim` into one."""
         x = x if isinstance(x, Tensor) else Tensor(x)
-        return x.flatten(self.start_axis)
+        return x.flatten(self.start_dim, self.end_dim)
 
     def extra_repr(self) -> str:
         """The constructor arguments, shown inside the module's repr."""
-        return f"start_axis={self.start_axis}"
+        return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
 
 
 class Identity(Module):

@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from autograd_core import Tensor
+from autograd_core import Tensor, device
 
 __all__ = ["Parameter", "Module", "RemovableHandle", "IncompatibleKeys"]
 
@@ -318,14 +318,42 @@ class Module:
         fn(self)
         return self
 
-    def to(self, dtype: Any) -> Module:
-        """Cast every floating parameter and buffer to `dtype` in place (grads are dropped)."""
+    def to(self, *args: Any, **kwargs: Any) -> Module:
+        """Cast every floating parameter and buffer to a dtype in place (grads are dropped).
+
+        PyTorch's forms: `to(float64)`, `to(dtype=...)`, `to("cpu")` (the CPU is the only
+        device: another one is an error), `to(device, dtype)`.
+        """
+        dtype = kwargs.pop("dtype", None)
+        devices = [kwargs.pop("device", None)]
+        kwargs.pop("non_blocking", None)
+        if kwargs:
+            raise TypeError(f"Module.to: unexpected arguments {sorted(kwargs)}")
+        for a in args:
+            if isinstance(a, (str, device)):
+                devices.append(a)
+            elif a is not None:
+                dtype = a
+        for d in devices:
+            if d is not None:
+                device(d)  # "cpu" only; anything else says so
+        if dtype is None:
+            return self
         dt = np.dtype(dtype)
         for t in list(self.parameters()) + list(self.buffers()):
             if t.dtype.kind == "f" and t.dtype != dt:
                 t.data = t.data.astype(dt)
                 t.grad = None
         return self
+
+    def cpu(self) -> Module:
+        """The module itself: everything is on the CPU."""
+        return self
+
+    def cuda(self, *args: Any, **kwargs: Any) -> Module:
+        """An error: there is no GPU here (numpy computes on the CPU)."""
+        raise RuntimeError("cuda: autograd_core computes on the CPU with numpy and has no GPU; "
+                           "drop .cuda() (or use .to('cpu'))")
 
     def double(self) -> Module:
         """Cast parameters and buffers to float64 (what gradcheck wants)."""
@@ -358,25 +386,38 @@ class Module:
         """Copy arrays into the parameters and buffers in place.
 
         Shape mismatches are always an error; with `strict=True` (default) missing and
-        unexpected keys are too. Nothing is written unless every check passes.
+        unexpected keys are too; so is a value that does not fit its tensor's dtype (strings,
+        objects, complex numbers, dates; NaN or fractions for an integer tensor; a float that
+        overflows it). Nothing is written unless every check passes.
         """
         targets = self._state_targets()
         missing = [k for k in targets if k not in state_dict]
         unexpected = [k for k in state_dict if k not in targets]
         values: dict[str, np.ndarray] = {}
         mismatched = []
+        bad_values = []
         for k, t in targets.items():
             if k not in state_dict:
                 continue
             v = state_dict[k]
-            arr = np.asarray(v.data if isinstance(v, Tensor) else v)
+            try:
+                arr = np.asarray(v.data if isinstance(v, Tensor) else v)
+            except (TypeError, ValueError) as e:
+                bad_values.append(f"{k}: cannot be read as an array ({e})")
+                continue
             if arr.shape != t.shape:
                 mismatched.append(f"{k}: checkpoint has shape {arr.shape}, the model has "
                                   f"{t.shape}")
+                continue
+            problem = _unfit(arr, t.dtype)
+            if problem:
+                bad_values.append(f"{k}: {problem}")
             values[k] = arr
         problems = []
         if mismatched:
             problems.append("shape mismatch for " + "; ".join(mismatched))
+        if bad_values:
+            problems.append("bad value for " + "; ".join(bad_values))
         if strict and missing:
             problems.append("missing keys: " + ", ".join(missing))
         if strict and unexpected:
@@ -405,3 +446,25 @@ class Module:
             return f"{type(self).__name__}({extra})"
         head = f"{type(self).__name__}({extra}" if extra else f"{type(self).__name__}("
         return head + ("\n" if not extra else ",\n") + "\n".join(lines) + "\n)"
+
+
+def _unfit(arr: np.ndarray, dtype: np.dtype) -> str | None:
+    """Why `arr` cannot be copied into a tensor of `dtype` without changing a value, or None."""
+    if arr.dtype.kind not in "biuf":
+        return (f"dtype {arr.dtype} cannot be loaded (numbers and booleans only: no strings, "
+                "objects, complex numbers or dates)")
+    with np.errstate(over="ignore", invalid="ignore"):
+        if dtype.kind == "f":
+            if arr.dtype.kind == "f" and np.any(np.isfinite(arr) & ~np.isfinite(
+                    arr.astype(dtype))):
+                return f"values up to {np.nanmax(np.abs(arr)):.4g} overflow {dtype}"
+            return None
+        if arr.dtype.kind == "f" and not np.all(np.isfinite(arr) & (arr == np.round(arr))):
+            return f"{dtype} needs whole numbers, got NaN, inf or fractions"
+        if dtype.kind == "b":
+            return None if arr.dtype.kind == "b" or np.all((arr == 0) | (arr == 1)) else \
+                f"{dtype} needs 0/1 or booleans"
+        info = np.iinfo(dtype)
+        if arr.size and (arr.min() < info.min or arr.max() > info.max):
+            return f"values in [{arr.min()}, {arr.max()}] do not fit {dtype}"
+    return None

@@ -34,7 +34,7 @@ from .callbacks import (
     GradientMonitor,
     GradientWarning,
 )
-from .utils import clip_grad_norm_
+from .utils import _clip_grad_norm_2, clip_grad_norm_
 
 __all__ = ["fit", "evaluate", "History", "accuracy", "Callback", "EarlyStopping",
            "GradientMonitor", "GradientWarning", "Checkpoint", "FitState"]
@@ -120,6 +120,29 @@ class History:
         last = {k: round(v[-1], 4) for k, v in self.history.items() if v}
         return f"History({len(self)} epochs, last={last})"
 
+    def _repr_svg_(self) -> str | None:
+        """Jupyter's picture of the run: the losses, then each metric, train and validation."""
+        from ._svgplot import charts_svg
+
+        if not self.epochs:
+            return None
+        groups: dict[str, dict[str, list[float]]] = {}
+        for key, values in self.history.items():
+            base = key[4:] if key.startswith("val_") else key
+            if base not in ("lr", "time"):  # bookkeeping, not how well it learns
+                groups.setdefault(base, {})[key] = values
+        return charts_svg([_panel(base, series) for base, series in groups.items()])
+
+
+def _panel(name: str, series: dict[str, list[float]]) -> Any:
+    """A History panel; a loss that spans more than a decade on a log scale, where the gap
+    between a training loss heading to 0 and a validation loss that stalls (overfitting) shows."""
+    from ._svgplot import Panel
+
+    vals = [v for s in series.values() for v in s if math.isfinite(v)]
+    log = "loss" in name and bool(vals) and min(vals) > 0 and max(vals) > 10 * min(vals)
+    return Panel(f"{name} (log scale)" if log else name, series, log=log)
+
 
 # ---------------------------------------------------------------- progress bar
 
@@ -130,13 +153,26 @@ def _show_progress(progress: bool) -> bool:
     if not progress:
         return False
     stream = sys.stderr
-    return bool(getattr(stream, "isatty", lambda: False)()) or "ipykernel" in sys.modules
+    return bool(getattr(stream, "isatty", lambda: False)()) or _in_notebook()
+
+
+def _in_notebook() -> bool:
+    """Whether this process is a Jupyter kernel (merely importing ipykernel does not count)."""
+    ipython = sys.modules.get("IPython")
+    try:
+        shell = ipython.get_ipython() if ipython is not None else None
+    except Exception:  # an IPython too broken to ask: not a notebook we can draw in
+        return False
+    return shell is not None and "IPKernelApp" in getattr(shell, "config", {})
 
 
 def _tqdm() -> Any:
-    """tqdm's class, imported lazily (the `progress` extra); None, said once, when missing."""
+    """tqdm's class, imported lazily (the `progress` extra); None, said once, when missing.
+
+    `tqdm.auto` picks the widget in a Jupyter kernel (with ipywidgets) and text on a terminal.
+    """
     try:
-        from tqdm import tqdm
+        from tqdm.auto import tqdm
     except ImportError:
         if not _warned_no_tqdm[0]:
             _warned_no_tqdm[0] = True
@@ -185,7 +221,7 @@ def fit(model: Any, loss_fn: Callable[[Any, Any], Any], optimizer: Any,
         train_loader: Iterable[Any], epochs: int, val_loader: Iterable[Any] | None = None,
         metrics: Sequence[str | Metric] = ("accuracy",), callbacks: Sequence[Callback] = (),
         scheduler: Any = None, progress: bool = True,
-        clip_grad_norm: float | None = None) -> History:
+        clip_grad_norm: float | None = None, compile: bool = False) -> History:
     """Train `model` for `epochs` passes over `train_loader`; return the per-epoch `History`.
 
     Logs per epoch: `loss` and each metric on the training batches (running means over the
@@ -194,17 +230,48 @@ def fit(model: Any, loss_fn: Callable[[Any, Any], Any], optimizer: Any,
     (`ReduceLROnPlateau` gets `val_loss`, else `loss`). `clip_grad_norm` caps the gradients'
     joint norm before each update. A progress bar (tqdm) shows when `progress` is true and
     stderr is a terminal (or a notebook).
+
+    `compile=True` runs each batch's step (forward, loss, zero_grad, backward, clipping,
+    update) through `autograd_core.compile`: recorded once per batch shape, then replayed as
+    plain numpy, with the same weights bit for bit. A callback's `on_after_backward` then runs
+    after the step, which only callbacks that just read the gradients allow (GradientMonitor).
     """
     if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 0:
         raise ValueError(f"fit: epochs must be a non-negative integer, got {epochs!r}")
     fns = _resolve_metrics(metrics)
     params = list(model.parameters())
     state = FitState(model=model, optimizer=optimizer, loss_fn=loss_fn, history=History())
+    step = _compiled_step(model, loss_fn, optimizer, params, clip_grad_norm, callbacks) \
+        if compile else None
     show = _show_progress(progress)
     tqdm = _tqdm() if show else None
+    # One bar for the whole run, advanced once per epoch: a notebook shows one widget and a
+    # terminal one line, instead of a bar (and a line) per epoch.
+    bar = (tqdm(total=int(epochs), desc="fit", unit="epoch", leave=True, dynamic_ncols=True,
+                file=sys.stderr) if tqdm is not None else None)
+    try:
+        _fit_epochs(model, loss_fn, optimizer, train_loader, int(epochs), val_loader, fns,
+                    callbacks, scheduler, clip_grad_norm, params, state, bar, show, step)
+    finally:
+        if bar is not None:
+            bar.close()
+    for cb in callbacks:
+        cb.on_train_end(state)
+    return state.history
+
+
+def _fit_epochs(model: Any, loss_fn: Callable[[Any, Any], Any], optimizer: Any,
+                train_loader: Iterable[Any], epochs: int, val_loader: Iterable[Any] | None,
+                fns: dict[str, Metric], callbacks: Sequence[Callback], scheduler: Any,
+                clip_grad_norm: float | None, params: list[Any], state: FitState, bar: Any,
+                show: bool, step: Any = None) -> None:
+    """`fit`'s epochs: the five steps per minibatch, then validation, scheduler and callbacks.
+
+    `step` is (compiled steps 2-5, the [epoch, examples seen] it reports a bad loss with).
+    """
     for cb in callbacks:
         cb.on_train_begin(state)
-    for epoch in range(1, int(epochs) + 1):
+    for epoch in range(1, epochs + 1):
         state.epoch = epoch
         model.train()
         for cb in callbacks:
@@ -213,29 +280,28 @@ def fit(model: Any, loss_fn: Callable[[Any, Any], Any], optimizer: Any,
         t0 = time.perf_counter()
         sums: dict[str, float] = {"loss": 0.0, **{k: 0.0 for k in fns}}
         n = 0
-        bar = None
-        if tqdm is not None:  # updated by hand, so it stays open for the validation results
-            bar = tqdm(total=_len(train_loader), desc=f"epoch {epoch}/{epochs}", unit="batch",
-                       leave=True, dynamic_ncols=True, file=sys.stderr)
         for xb, yb in train_loader:             # 1. draw a minibatch
-            out = model(xb)                     # 2. forward pass
-            loss = loss_fn(out, yb)             # 3. loss
-            optimizer.zero_grad()
-            _check_loss(loss, epoch, n)
-            loss.backward()                     # 4. backward pass: the gradients
-            for cb in callbacks:
-                cb.on_after_backward(state)
-            if clip_grad_norm is not None:
-                clip_grad_norm_(params, clip_grad_norm)
-            optimizer.step()                    # 5. update: one gradient step
+            if step is not None:                # 2-5, recorded once and replayed
+                step[1][:] = epoch, n
+                loss, out = step[0](xb, yb)
+                for cb in callbacks:
+                    cb.on_after_backward(state)
+            else:
+                out = model(xb)                 # 2. forward pass
+                loss = loss_fn(out, yb)         # 3. loss
+                optimizer.zero_grad()
+                _check_loss(loss, epoch, n)
+                loss.backward()                 # 4. backward pass: the gradients
+                for cb in callbacks:
+                    cb.on_after_backward(state)
+                if clip_grad_norm is not None:
+                    clip_grad_norm_(params, clip_grad_norm)
+                optimizer.step()                # 5. update: one gradient step
             b = len(yb)
             sums["loss"] += float(loss.item()) * b
             for name, f in fns.items():
                 sums[name] += f(out.data, yb.data) * b
             n += b
-            if bar is not None:
-                bar.set_postfix(loss=f"{sums['loss'] / n:.4f}", refresh=False)
-                bar.update(1)
         if n == 0:
             raise ValueError("fit: train_loader produced no batches (empty data, or "
                              "drop_last=True with fewer examples than batch_size)")
@@ -252,31 +318,73 @@ def fit(model: Any, loss_fn: Callable[[Any, Any], Any], optimizer: Any,
                 scheduler.step()
         state.history.append(epoch, logs)
         if bar is not None:
-            bar.set_postfix_str(_fmt({k: v for k, v in logs.items() if k != "time"}))
-            bar.close()
+            bar.set_postfix_str(_fmt({k: v for k, v in logs.items() if k != "time"}),
+                                refresh=False)
+            bar.update(1)
         elif show:
             print(f"epoch {epoch}/{epochs} {_fmt(logs)}", file=sys.stderr)
         for cb in callbacks:
             cb.on_epoch_end(state, logs)
         if state.stop:
             break
+
+
+def _compiled_step(model: Any, loss_fn: Callable[[Any, Any], Any], optimizer: Any,
+                   params: list[Any], clip: float | None, callbacks: Sequence[Callback]
+                   ) -> tuple[Any, list[int]]:
+    """fit's steps 2-5 as one compiled function (see `fit`), and the [epoch, examples seen]
+    it reports a non-finite loss with. Kept on the model, so that `fit(..., epochs=1)` called
+    once per epoch records once, not once per call."""
+    import autograd_core  # its face's compile(); `from autograd_core import compile` would
+    # read as the compile/ subpackage to the layering check
+
     for cb in callbacks:
-        cb.on_train_end(state)
-    return state.history
+        if type(cb).on_after_backward is not Callback.on_after_backward and not (
+                cb.reads_gradients_only and clip is None):
+            raise ValueError(
+                f"fit(compile=True): the callback {type(cb).__name__} runs on_after_backward, "
+                "which must come between backward and the update (it may change the "
+                "gradients, or clip_grad_norm would change them after it); a compiled step "
+                "cannot stop there. Use compile=False with this callback")
+    cache = model.__dict__.setdefault("_fit_compiled", {})
+    key = (id(loss_fn), id(optimizer), clip, tuple(map(id, params)))
+    if key in cache:
+        return cache[key]
+    where = [0, 0]
+
+    def train_step(xb: Any, yb: Any) -> Any:
+        out = model(xb)
+        loss = loss_fn(out, yb)
+        optimizer.zero_grad()
+        _check_loss_array(loss, where)
+        loss.backward()
+        if clip is not None:
+            _clip_grad_norm_2(params, clip)
+        optimizer.step()
+        return loss, out
+
+    cache[key] = autograd_core.compile(train_step), where
+    return cache[key]
 
 
-def _len(loader: Any) -> int | None:
-    try:
-        return len(loader)
-    except TypeError:
-        return None
+def _check_loss_array(loss: Any, where: list[int]) -> None:
+    """_check_loss on the loss's array: a check that a compiled step replays, so a non-finite
+    loss hands the batch to the eager step, which raises here before any update."""
+    if not isinstance(loss, Node) or not loss.requires_grad or getattr(loss, "size", 1) != 1:
+        raise TypeError(f"fit: loss_fn must return a scalar Tensor that requires grad, got "
+                        f"{loss!r:.120}")
+    if not np.isfinite(loss.data).all():  # type: ignore[attr-defined]
+        _check_loss_value(float(loss.data), where[0], where[1])  # type: ignore[attr-defined]
 
 
 def _check_loss(loss: Any, epoch: int, seen: int) -> None:
     if not isinstance(loss, Node) or not loss.requires_grad or getattr(loss, "size", 1) != 1:
         raise TypeError(f"fit: loss_fn must return a scalar Tensor that requires grad, got "
                         f"{loss!r:.120}")
-    v = float(loss.item())  # type: ignore[attr-defined]
+    _check_loss_value(float(loss.item()), epoch, seen)  # type: ignore[attr-defined]
+
+
+def _check_loss_value(v: float, epoch: int, seen: int) -> None:
     if not math.isfinite(v):
         raise FloatingPointError(
             f"fit: the loss became {v} at epoch {epoch} (after {seen} examples): the step was "

@@ -20,7 +20,14 @@ class Adagrad(Optimizer):
         γ̃ ← γ / (1 + (t − 1)·η)
         s ← s + g²                       (s starts at initial_accumulator_value)
         θ ← θ − γ̃·g / (√s + ε)
+
+    As in PyTorch, every group's accumulator starts at the constructor's
+    `initial_accumulator_value`; a group that asks for another one is an error (PyTorch
+    ignores it silently).
     """
+
+    _kinds = {"lr": "nonneg", "lr_decay": "nonneg", "weight_decay": "nonneg",
+              "initial_accumulator_value": "nonneg", "eps": "nonneg"}
 
     def __init__(self, params: Params, lr: float = 1e-2, lr_decay: float = 0.0,
                  weight_decay: float = 0.0, initial_accumulator_value: float = 0.0,
@@ -35,6 +42,16 @@ class Adagrad(Optimizer):
             for p in group["params"]:
                 self.state[p] = {"step": 0,
                                  "sum": _like(p, group["initial_accumulator_value"])}
+
+    def _check_group(self, group: dict[str, Any]) -> None:
+        """The base checks, and no per-group initial_accumulator_value (see the docstring)."""
+        super()._check_group(group)
+        v, want = group["initial_accumulator_value"], self.defaults["initial_accumulator_value"]
+        if v != want:
+            raise ValueError(f"Adagrad: a parameter group asks for initial_accumulator_value="
+                             f"{v}, but every accumulator starts at the constructor's value "
+                             f"{want} (PyTorch ignores a per-group value); pass it to the "
+                             "constructor, or use a second optimizer")
 
     def _update(self, p: Any, data: np.ndarray, grad: np.ndarray, state: dict[str, Any],
                 group: dict[str, Any]) -> None:

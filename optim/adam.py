@@ -2,27 +2,21 @@
 
 from __future__ import annotations
 
-import math
-import numbers
 from typing import Any
 
 import numpy as np
 
-from .optimizer import Optimizer, Params, _check_hyperparameters, _lerp_, _like
+from .optimizer import Optimizer, Params, _check_hyperparameters, _check_value, _lerp_, _like
 
 __all__ = ["Adam", "AdamW"]
 
 
-def _check(lr: float, betas: tuple[float, float], eps: float, weight_decay: float) -> None:
+def _check(lr: float, betas: tuple[float, float], eps: float, weight_decay: float,
+           amsgrad: bool) -> None:
     _check_hyperparameters(lr=lr, eps=eps)
-    if not isinstance(betas, (tuple, list)) or len(betas) != 2:
-        raise TypeError(f"Invalid betas: {betas!r} (expected a pair of numbers)")
-    for i, b in enumerate(betas):
-        if isinstance(b, bool) or not isinstance(b, numbers.Real):
-            raise TypeError(f"Invalid beta parameter at index {i}: {b!r} (expected a number)")
-        if not 0.0 <= b < 1.0:
-            raise ValueError(f"Invalid beta parameter at index {i}: {b}")
+    _check_value("betas", betas, "betas")
     _check_hyperparameters(weight_decay=weight_decay)
+    _check_value("amsgrad", amsgrad, "bool")
 
 
 class Adam(Optimizer):
@@ -41,11 +35,13 @@ class Adam(Optimizer):
     """
 
     _decoupled = False
+    _kinds = {"lr": "nonneg", "betas": "betas", "eps": "nonneg", "weight_decay": "nonneg",
+              "amsgrad": "bool"}
 
     def __init__(self, params: Params, lr: float = 1e-3,
                  betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 0.0, amsgrad: bool = False) -> None:
-        _check(lr, betas, eps, weight_decay)
+        _check(lr, betas, eps, weight_decay, amsgrad)
         betas = (float(betas[0]), float(betas[1]))
         super().__init__(params, dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
                                       amsgrad=amsgrad))
@@ -75,7 +71,10 @@ class Adam(Optimizer):
             np.maximum(vmax, v, out=vmax)
             v = vmax
         step_size = lr / (1.0 - b1 ** t)
-        denom = np.sqrt(v) / math.sqrt(1.0 - b2 ** t)
+        # `** 0.5`, as PyTorch's Adam writes it (not math.sqrt): the same bits as PyTorch,
+        # and plain arithmetic, which a compiled step can replay on a step count it reads
+        # afresh each time.
+        denom = np.sqrt(v) / (1.0 - b2 ** t) ** 0.5
         denom += eps
         data -= step_size * (m / denom)
 

@@ -15,6 +15,7 @@ result back.
 from __future__ import annotations
 
 import copy
+import math
 import numbers
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -79,14 +80,40 @@ def _check_param(p: Any, where: str) -> None:
 def _check_hyperparameters(**values: float) -> None:
     """PyTorch's constructor checks: each value must be >= 0, else "Invalid learning rate: -1".
 
-    NaN fails too (a NaN rate would silently turn every parameter into NaN).
-    """
+    Stricter than PyTorch: NaN and infinite values fail too (a NaN or infinite rate silently
+    turns every parameter into NaN), and so do numbers too large for a float (10**400)."""
     for name, v in values.items():
-        if isinstance(v, bool) or not isinstance(v, numbers.Real):
-            raise TypeError(f"Invalid {_LABELS.get(name, name + ' value')}: {v!r} ({name} must "
-                            "be a real number)")
-        if not v >= 0.0:
-            raise ValueError(f"Invalid {_LABELS.get(name, name + ' value')}: {v}")
+        _check_value(name, v, "nonneg")
+
+
+def _check_value(name: str, v: Any, kind: str) -> None:
+    """Check hyperparameter `name` of `kind`: "nonneg" (finite, >= 0), "real" (finite),
+    "bool" (True or False: a typo like amsgrad="no" must not read as True), "betas"."""
+    label = _LABELS.get(name, name + " value")
+    if kind == "bool":
+        if not isinstance(v, (bool, np.bool_)):
+            raise TypeError(f"Invalid {label}: {v!r} ({name} must be True or False)")
+        return
+    if kind == "betas":
+        if not isinstance(v, (tuple, list)) or len(v) != 2:
+            raise TypeError(f"Invalid betas: {v!r} (expected a pair of numbers)")
+        for i, b in enumerate(v):
+            if isinstance(b, (bool, np.bool_)) or not isinstance(b, numbers.Real):
+                raise TypeError(f"Invalid beta parameter at index {i}: {b!r} (expected a "
+                                "number)")
+            if not 0.0 <= float(b) < 1.0:
+                raise ValueError(f"Invalid beta parameter at index {i}: {b}")
+        return
+    if isinstance(v, (bool, np.bool_)) or not isinstance(v, numbers.Real):
+        raise TypeError(f"Invalid {label}: {v!r} ({name} must be a real number)")
+    try:
+        f = float(v)
+    except OverflowError:
+        raise ValueError(f"Invalid {label}: {v!r:.40} is too large for a float") from None
+    if math.isnan(f) or (kind == "nonneg" and f < 0.0):
+        raise ValueError(f"Invalid {label}: {v}")
+    if math.isinf(f):
+        raise ValueError(f"Invalid {label}: {v} ({name} must be finite)")
 
 
 _LABELS = {"lr": "learning rate", "eps": "epsilon value"}
@@ -106,6 +133,10 @@ required = _Required()
 
 class Optimizer:
     """Base class: `param_groups` built from `defaults`, per-parameter `state`, `step()`."""
+
+    #: The kind of each hyperparameter (see `_check_value`): every parameter group, the
+    #: constructor's and those added or loaded later, is checked against it.
+    _kinds: dict[str, str] = {}
 
     def __init__(self, params: Params, defaults: dict[str, Any]) -> None:
         self.defaults = defaults
@@ -139,12 +170,19 @@ class Optimizer:
                 raise ValueError(f"{where}: parameter group didn't specify a value of required "
                                  f"optimization parameter {name}")
             group.setdefault(name, default)
+        self._check_group(group)
         seen = {id(p) for g in self.param_groups for p in g["params"]}
         if len({id(p) for p in group["params"]}) != len(group["params"]):
             raise ValueError(f"{where}: a parameter appears twice in one parameter group")
         if any(id(p) in seen for p in group["params"]):
             raise ValueError(f"{where}: some parameters appear in more than one parameter group")
         self.param_groups.append(group)
+
+    def _check_group(self, group: dict[str, Any]) -> None:
+        """Check every known hyperparameter of `group` (see `_kinds`)."""
+        for name, kind in self._kinds.items():
+            if name in group:
+                _check_value(name, group[name], kind)
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Clear every parameter's gradient (None for Tensors by default; 0.0 for Values)."""
@@ -153,10 +191,13 @@ class Optimizer:
                 if type(p) is Value:
                     p.grad = 0.0
                 elif p.grad is not None:
+                    g = p.grad._data
                     if set_to_none or p.grad._fn is not None:
                         p.grad = None
-                    else:
-                        p.grad._data.fill(0)
+                    elif type(g) is np.ndarray and g.flags.writeable:
+                        g.fill(0)
+                    else:  # a numpy scalar or a read-only array cannot be filled in place
+                        p.grad = Tensor._wrap(np.zeros(np.shape(g), dtype=np.result_type(g)))
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Update every parameter that has a gradient; `closure` re-evaluates the loss first."""
@@ -230,11 +271,15 @@ class Optimizer:
                 raise ValueError(f"{where}: state for parameter {key}, which no group holds")
             p = index[int(key)]
             new_state[p] = {k: _cast_state(v, p, k, where) for k, v in values.items()}
-        # Everything checked: now change the optimizer.
+        restored = []
         for mine, saved in zip(self.param_groups, saved_groups):
-            for k, v in saved.items():
-                if k != "params":
-                    mine[k] = _restore_type(v, self.defaults.get(k))
+            values = {k: _restore_type(v, self.defaults.get(k)) for k, v in saved.items()
+                      if k != "params"}
+            self._check_group({**mine, **values})
+            restored.append(values)
+        # Everything checked: now change the optimizer.
+        for mine, values in zip(self.param_groups, restored):
+            mine.update(values)
         self.state = new_state
 
     def __repr__(self) -> str:
@@ -259,15 +304,22 @@ def _cast_state(v: Any, p: Any, key: str, where: str) -> Any:
 
 
 def _restore_type(v: Any, default: Any) -> Any:
-    """Hyperparameters read back from a file may be arrays or lists: give them their type."""
-    if isinstance(default, tuple):
-        return tuple(float(x) for x in v)
+    """Hyperparameters read back from a file may be arrays or lists: give them their type.
+
+    A value that does not convert cleanly is returned as it is, for `_check_value` to refuse
+    with a message that names it."""
     if isinstance(v, np.ndarray) and v.ndim == 0:
         v = v.item()
+    if isinstance(default, tuple):
+        try:
+            return tuple(float(x) for x in v)
+        except (TypeError, ValueError, OverflowError):
+            return v
     if isinstance(default, bool):
-        return bool(v)
-    if isinstance(default, (int, float)) and not isinstance(v, bool) and v is not None:
-        return type(v)(v) if isinstance(v, (int, float)) else float(v)
+        return bool(v) if isinstance(v, (bool, np.bool_)) else v
+    if isinstance(default, (int, float)) and isinstance(v, numbers.Real) \
+            and not isinstance(v, bool):
+        return v if isinstance(v, (int, float)) else float(v)
     return v
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from .optimizer import Optimizer, Params, _check_hyperparameters, _lerp_, _like
+from .optimizer import Optimizer, Params, _check_hyperparameters, _check_value, _lerp_, _like
 
 __all__ = ["RMSprop"]
 
@@ -26,11 +26,15 @@ class RMSprop(Optimizer):
     As in PyTorch, ε is added *after* the square root (TensorFlow adds it inside).
     """
 
+    _kinds = {"lr": "nonneg", "alpha": "nonneg", "eps": "nonneg", "weight_decay": "nonneg",
+              "momentum": "nonneg", "centered": "bool"}
+
     def __init__(self, params: Params, lr: float = 1e-2, alpha: float = 0.99,
                  eps: float = 1e-8, weight_decay: float = 0.0, momentum: float = 0.0,
                  centered: bool = False) -> None:
         _check_hyperparameters(lr=lr, eps=eps, momentum=momentum, weight_decay=weight_decay,
                                alpha=alpha)
+        _check_value("centered", centered, "bool")
         super().__init__(params, dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay,
                                       momentum=momentum, centered=centered))
 

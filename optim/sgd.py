@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from .optimizer import Optimizer, Params, _check_hyperparameters
+from .optimizer import Optimizer, Params, _check_hyperparameters, _check_value
 
 __all__ = ["SGD"]
 
@@ -25,10 +25,15 @@ class SGD(Optimizer):
     Nesterov momentum needs μ > 0 and τ = 0.
     """
 
+    _kinds = {"lr": "nonneg", "momentum": "nonneg", "dampening": "real",
+              "weight_decay": "nonneg", "nesterov": "bool"}
+
     def __init__(self, params: Params, lr: float = 1e-3, momentum: float = 0.0,
                  dampening: float = 0.0, weight_decay: float = 0.0,
                  nesterov: bool = False) -> None:
         _check_hyperparameters(lr=lr, momentum=momentum, weight_decay=weight_decay)
+        _check_value("dampening", dampening, "real")
+        _check_value("nesterov", nesterov, "bool")
         if nesterov and (momentum <= 0 or dampening != 0):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
         super().__init__(params, dict(lr=lr, momentum=momentum, dampening=dampening,

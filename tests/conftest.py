@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -13,6 +17,43 @@ import autograd_core as ag
 
 settings.register_profile("autograd_core", max_examples=30, deadline=None)
 settings.load_profile("autograd_core")
+
+
+# ---------------------------------------------------------------- a machine without `dot`
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--hide-dot", action="store_true",
+        help="run as on a fresh machine without Graphviz's `dot` program: every PATH folder "
+             "that holds `dot` is replaced by a folder of links to everything else in it")
+
+
+_SHADOW: list[str] = []
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not config.getoption("--hide-dot"):
+        return
+    # xdist workers run this too (they get the same options), each with its own shadow folders.
+    root = tempfile.mkdtemp(prefix="no-dot-path-")
+    _SHADOW.append(root)
+    folders = []
+    for k, folder in enumerate(os.environ.get("PATH", "").split(os.pathsep)):
+        if folder and (Path(folder) / "dot").exists():
+            shadow = Path(root) / str(k)
+            shadow.mkdir()
+            for entry in Path(folder).iterdir():
+                if entry.name != "dot":
+                    (shadow / entry.name).symlink_to(entry)
+            folder = str(shadow)
+        folders.append(folder)
+    os.environ["PATH"] = os.pathsep.join(folders)
+    assert shutil.which("dot") is None, "--hide-dot: `dot` is still on PATH"
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    for root in _SHADOW:
+        shutil.rmtree(root, ignore_errors=True)
 
 
 def numerical_grad(f: Callable[..., float], arrays: Sequence[np.ndarray], eps: float = 1e-6

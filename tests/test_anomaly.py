@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 import numpy as np
 import pytest
@@ -153,3 +154,44 @@ def test_messages_call_a_tensor_a_tensor() -> None:
     msg = str(info.value)
     assert "_tensor." not in msg
     assert "Tensor shape=(2,)" in msg
+
+
+@pytest.mark.parametrize("folder", ["nn", "optim", "autograd_core", "my_autograd_core_project"])
+def test_a_user_script_in_a_folder_named_like_the_library_is_the_user_s(tmp_path: Any,
+                                                                        folder: str) -> None:
+    # Library frames are told by the installed package's own paths, not by substrings.
+    script = tmp_path / folder / "train.py"
+    script.parent.mkdir()
+    script.write_text("import numpy as np\nfrom autograd_core import Tensor\n"
+                      "def make(x):\n    return x.log()  # MARK-USER-LINE\n")
+    namespace: dict[str, Any] = {}
+    exec(compile(script.read_text(), str(script), "exec"), namespace)
+    x = Tensor(np.array([-1.0, 2.0]), requires_grad=True)
+    with detect_anomaly(), pytest.raises(AnomalyError) as info:
+        namespace["make"](x)
+    assert str(script) in str(info.value) and "MARK-USER-LINE" in str(info.value)
+
+
+def test_a_hook_that_returns_nan_is_named_as_the_culprit() -> None:
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    h = x * 2.0
+
+    def poison(g: Tensor) -> Tensor:
+        return g * np.nan
+
+    h.register_hook(poison)
+    with detect_anomaly(), pytest.raises(AnomalyError) as info:
+        (h * 3.0).sum().backward()
+    msg = str(info.value)
+    assert "poison" in msg and "NaN" in msg and "test_anomaly.py" in msg
+    assert "backward of Mul" not in msg  # not blamed on the op the NaN would reach next
+    assert x.grad is None
+
+
+def test_a_nan_seed_gradient_is_reported_as_the_caller_s() -> None:
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    y = x * 2.0
+    with detect_anomaly(), pytest.raises(AnomalyError, match="gradient passed for output 0"):
+        y.backward(gradient=np.array([np.nan, 1.0]))
+    with detect_anomaly(), pytest.raises(AnomalyError, match="contains NaN"):
+        ag.grad(y, x, grad_outputs=Tensor(np.array([1.0, np.nan])))

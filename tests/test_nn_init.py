@@ -104,6 +104,14 @@ def test_plain_fills_and_distributions():
     assert abs(w.data.mean() - 1.0) < 0.05 and abs(w.data.std() - 0.5) < 0.03
     init.trunc_normal_(w, 0.0, 1.0, rng=np.random.default_rng(0))
     assert np.abs(w.data).max() <= 2.0
+    # PyTorch's bounds are absolute: N(0, 1) cut at +-2 has std 0.8796; a small std is not cut
+    assert abs(w.data.std() - 0.8796) < 0.03
+    init.trunc_normal_(w, 0.0, 0.02, rng=np.random.default_rng(1))
+    assert abs(w.data.std() - 0.02) < 0.001
+    init.trunc_normal_(w, 1.0, 1.0, a=0.5, b=1.5, generator=np.random.default_rng(2))
+    assert w.data.min() >= 0.5 and w.data.max() <= 1.5
+    with pytest.raises(ValueError, match="a < b"):
+        init.trunc_normal_(w, a=1.0, b=0.0)
 
 
 def test_orthogonal():

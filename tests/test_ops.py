@@ -146,6 +146,9 @@ for _sa, _sb in MATMUL_SHAPES:
     case("matmul __matmul__", lambda a, b: a @ b, np.matmul, data(_sa), data(_sb))
 case("matmul", lambda a, b: a.matmul(b), np.matmul, data((2, 3)), data((3, 2)))
 case("matmul", ag.matmul, np.matmul, data((2, 3)), data((3,)))
+case("matmul", lambda a, b: ag.matmul(input=a, other=b), np.matmul, data((2, 3)), data((3, 2)))
+case("mm", lambda a, b: a.mm(b), np.matmul, data((2, 3)), data((3, 2)))
+case("mm", ag.mm, np.matmul, data((1, 3)), data((3, 4)))
 case("__rmatmul__", lambda t: np.ones((2, 3)) @ t, lambda a: np.ones((2, 3)) @ a, data((3, 2)))
 
 # ---------------------------------------------------------------- reductions
@@ -168,12 +171,12 @@ def _lse(a: np.ndarray, axis: Any, keepdims: bool) -> np.ndarray:
 REDUCTIONS: list[tuple[str, Callable[..., Any], Callable[..., Any]]] = [
     ("sum", lambda t, ax, k: t.sum(ax, keepdims=k), np.sum),
     ("mean", lambda t, ax, k: t.mean(axis=ax, keepdims=k), np.mean),
-    ("max", lambda t, ax, k: t.max(ax, k), np.max),
-    ("min", lambda t, ax, k: t.min(ax, k), np.min),
-    ("var", lambda t, ax, k: t.var(ax, k), np.var),
-    ("var_ddof", lambda t, ax, k: t.var(ax, k, ddof=1), lambda a, axis, keepdims: np.var(
-        a, axis=axis, keepdims=keepdims, ddof=1)),
-    ("std", lambda t, ax, k: t.std(ax, k), np.std),
+    ("amax", lambda t, ax, k: t.amax(ax, k), np.max),
+    ("amin", lambda t, ax, k: t.amin(ax, k), np.min),
+    ("var", lambda t, ax, k: t.var(ax, keepdims=k, ddof=0), np.var),
+    ("var_ddof", lambda t, ax, k: t.var(ax, keepdims=k, ddof=1), lambda a, axis, keepdims:
+        np.var(a, axis=axis, keepdims=keepdims, ddof=1)),
+    ("std", lambda t, ax, k: t.std(ax, keepdims=k, ddof=0), np.std),
     ("logsumexp", lambda t, ax, k: t.logsumexp(ax, k), _lse),
     ("prod", lambda t, ax, k: t.prod(ax, k), np.prod),
 ]
@@ -190,10 +193,30 @@ for _name, _op, _ref in REDUCTIONS:
                      lambda a, ref=_ref, ax=_ax, k=_k: ref(a, axis=ax, keepdims=k), data(_s))
     module_fn = getattr(ag, _name, None)
     if module_fn is not None:
-        case(_name, lambda t, f=module_fn: f(t, axis=0), lambda a, ref=_ref: ref(
+        _kw = {"ddof": 0} if _name in ("var", "std") else {}
+        case(_name, lambda t, f=module_fn, kw=_kw: f(t, axis=0, **kw), lambda a, ref=_ref: ref(
             a, axis=0, keepdims=False), data((3, 2)))
 
 case("max", lambda t: t.max(), lambda a: np.max(a), data((2, 3)))
+case("min", lambda t: ag.min(t), lambda a: np.min(a), data((2, 3)))
+# PyTorch's spellings: (values, indices) along one dim, var/std's correction=1 by default
+for _ax in (0, 1, -1):
+    for _k in (False, True):
+        case("max", lambda t, ax=_ax, k=_k: t.max(dim=ax, keepdim=k).values,
+             lambda a, ax=_ax, k=_k: np.max(a, axis=ax, keepdims=k), data((2, 3)))
+        case("min", lambda t, ax=_ax, k=_k: ag.min(t, ax, keepdim=k)[0],
+             lambda a, ax=_ax, k=_k: np.min(a, axis=ax, keepdims=k), data((2, 3)))
+case("max", lambda t, u: t.max(u), np.maximum, data((2, 3)), data((2, 3)))
+case("min", lambda t, u: ag.min(t, u), np.minimum, data((2, 3)), data((2, 3)))
+for _name, _ref in (("var", np.var), ("std", np.std)):
+    case(_name, lambda t, n=_name: getattr(t, n)(0), lambda a, r=_ref: r(a, axis=0, ddof=1),
+         data((3, 2)))
+    case(_name, lambda t, n=_name: getattr(ag, n)(t, dim=1, keepdim=True, unbiased=False),
+         lambda a, r=_ref: r(a, axis=1, keepdims=True), data((3, 2)))
+    case(_name, lambda t, n=_name: getattr(t, n)(correction=0),
+         lambda a, r=_ref: r(a), data((3, 2)))
+case("log10", lambda t: t.log10(), np.log10, data((2, 3), "pos"))
+case("log10", ag.log10, np.log10, data((3,), "pos"))
 case("prod_with_zero", lambda t: (t * Tensor(np.array([1.0, 0.0, 1.0]))).prod(),
      lambda a: np.prod(a * np.array([1.0, 0.0, 1.0])), data((3,)))
 
@@ -220,6 +243,11 @@ SHAPE_OPS: list[tuple[str, Callable[[Any], Any], Callable[[Any], Any], tuple[int
     ("transpose", lambda t: t.transpose(1, 2, 0), lambda a: a.transpose(1, 2, 0), (2, 3, 2)),
     ("transpose", lambda t: ag.transpose(t, (0, -1, 1)), lambda a: a.transpose(0, 2, 1),
      (2, 3, 2)),
+    ("transpose", lambda t: t.transpose(0, 1), lambda a: a.T, (2, 3)),  # PyTorch's: a swap
+    ("transpose", lambda t: t.transpose(2, 0), lambda a: a.swapaxes(0, 2), (2, 3, 2)),
+    ("t", lambda t: t.t(), lambda a: a.T, (2, 3)),
+    ("permute", lambda t: ag.permute(t, (1, 0)), lambda a: a.T, (2, 3)),
+    ("expand", lambda t: t.expand(2, -1), lambda a: np.broadcast_to(a, (2, 3)), (1, 3)),
     ("permute", lambda t: t.permute(2, 0, 1), lambda a: a.transpose(2, 0, 1), (2, 3, 2)),
     ("T", lambda t: t.T, lambda a: a.T, (2, 3, 2)),
     ("swapaxes", lambda t: t.swapaxes(0, -1), lambda a: a.swapaxes(0, -1), (2, 3, 2)),
@@ -227,6 +255,7 @@ SHAPE_OPS: list[tuple[str, Callable[[Any], Any], Callable[[Any], Any], tuple[int
     ("flatten", lambda t: t.flatten(), lambda a: a.reshape(-1), (2, 3, 2)),
     ("flatten", lambda t: ag.flatten(t, 1), lambda a: a.reshape(2, -1), (2, 3, 2)),
     ("flatten", lambda t: t.flatten(), lambda a: a.reshape(1), ()),
+    ("flatten", lambda t: t.flatten(0, 1), lambda a: a.reshape(6, 2), (2, 3, 2)),
     ("squeeze", lambda t: t.squeeze(), lambda a: a.squeeze(), (1, 3, 1)),
     ("squeeze", lambda t: t.squeeze(-1), lambda a: a.squeeze(-1), (1, 3, 1)),
     ("squeeze", lambda t: ag.squeeze(t, (0, 2)), lambda a: a.squeeze((0, 2)), (1, 3, 1)),
@@ -239,9 +268,12 @@ SHAPE_OPS: list[tuple[str, Callable[[Any], Any], Callable[[Any], Any], tuple[int
     ("broadcast_to", lambda t: ag.broadcast_to(t, (4, 2, 3)),
      lambda a: np.broadcast_to(a, (4, 2, 3)), (3,)),
     ("sum_to", lambda t: t.sum_to((1, 3)), lambda a: a.sum(0, keepdims=True), (2, 3)),
-    ("split", lambda t: t.split(3, axis=1)[1], lambda a: np.split(a, 3, axis=1)[1], (2, 3)),
-    ("split", lambda t: ag.split(t, [1, 3])[2] * ag.split(t, [1])[0].sum(),
-     lambda a: np.split(a, [1, 3])[2] * a[:1].sum(), (4, 2)),
+    # PyTorch's split: pieces of a size, or of the listed sizes; chunk: a number of pieces
+    ("split", lambda t: t.split(1, dim=1)[1], lambda a: np.split(a, 3, axis=1)[1], (2, 3)),
+    ("split", lambda t: ag.split(t, [1, 2, 1])[2] * ag.split(t, 3)[1].sum(),
+     lambda a: a[3:] * a[3:].sum(), (4, 2)),
+    ("chunk", lambda t: t.chunk(3, dim=1)[2], lambda a: a[:, 2:], (2, 3)),
+    ("chunk", lambda t: ag.chunk(t, 2)[1], lambda a: a[2:], (4, 2)),
     ("pad", lambda t: ag.pad(t, 1), lambda a: np.pad(a, 1), (2, 3)),
     ("pad", lambda t: ag.pad(t, ((0, 1), (2, 0)), constant_values=1.5),
      lambda a: np.pad(a, ((0, 1), (2, 0)), constant_values=1.5), (2, 3)),
@@ -256,6 +288,10 @@ for _ax in (0, 1, -1):
          lambda a, b, ax=_ax: np.concatenate([a, b, a], axis=ax), data((2, 2)), data((2, 2)))
     case("stack", lambda a, b, ax=_ax: ag.stack([a, b], axis=ax),
          lambda a, b, ax=_ax: np.stack([a, b], axis=ax), data((2, 3)), data((2, 3)))
+case("cat", lambda a, b: ag.cat([a, b], dim=1), lambda a, b: np.concatenate([a, b], axis=1),
+     data((2, 1)), data((2, 3)))
+case("cat", lambda a, b: ag.cat((a, b)), lambda a, b: np.concatenate([a, b]), data((1, 3)),
+     data((2, 3)))
 case("concatenate", lambda a, b: ag.concatenate([a, b], axis=1),
      lambda a, b: np.concatenate([a, b], axis=1), data((2, 1)), data((2, 3)))
 case("stack", lambda a, b: ag.stack([a, b]), lambda a, b: np.stack([a, b]), data(()), data(()))
@@ -294,6 +330,43 @@ case("clamp_", lambda t: _fresh(t).clamp_(-0.5, 0.5), lambda a: np.clip(a, -0.5,
      data((2, 3)))
 case("fill_", lambda t: _fresh(t).fill_(2.0) * t, lambda a: 2.0 * a, data((2, 3)))
 case("zero_", lambda t: _fresh(t).zero_() + t, lambda a: a, data((2, 3)))
+case("pow_", lambda a, b: _fresh(a).pow_(b), np.power, data((2, 3), "pos"), data((3,)))
+case("to", lambda t: t.to(np.float32).to(dtype=np.float64) * 2.0,
+     lambda a: a.astype(np.float32).astype(np.float64) * 2, data((2, 3)), rtol=1e-4, eps=1e-2)
+
+
+def _augmented(op: str) -> Callable[[Tensor, Tensor], Tensor]:
+    def run(a: Tensor, b: Tensor) -> Tensor:
+        y = _fresh(a)
+        if op == "+":
+            y += b
+        elif op == "-":
+            y -= b
+        elif op == "*":
+            y *= b
+        elif op == "/":
+            y /= b
+        else:
+            y **= b
+        return y
+    return run
+
+
+for _name, _op, _ref, _kind in [("__iadd__", "+", np.add, "any"),
+                                ("__isub__", "-", np.subtract, "any"),
+                                ("__imul__", "*", np.multiply, "any"),
+                                ("__itruediv__", "/", np.divide, "any"),
+                                ("__ipow__", "**", np.power, "pos")]:
+    case(_name, _augmented(_op), _ref, data((2, 3), _kind), data((3,)))
+
+
+def _imatmul(a: Tensor, b: Tensor) -> Tensor:
+    y = _fresh(a)
+    y @= b
+    return y
+
+
+case("__imatmul__", _imatmul, np.matmul, data((2, 3)), data((3, 3)))
 
 
 # ================================================================ the tests
@@ -314,7 +387,14 @@ NOT_OPS = {
     "arange", "linspace", "eye", "rand", "randn", "zeros_like", "ones_like", "full_like",
     "data", "grad", "grad_fn", "is_leaf", "requires_grad", "name", "shape", "ndim", "dtype",
     "size", "numel", "numpy", "item", "tolist", "detach", "requires_grad_", "backward",
-    "register_hook", "retain_grad", "any", "all",
+    "register_hook", "retain_grad", "any", "all", "allclose", "nelement", "dim", "device",
+    "long", "int", "bool",
+    "cpu", "cuda", "contiguous", "is_floating_point", "empty", "empty_like", "rand_like",
+    "randn_like", "randint", "randperm", "multinomial", "from_numpy", "as_tensor", "Generator",
+    "manual_seed", "seed", "initial_seed", "numpy_rng", "float16", "float32", "float64",
+    "int8", "int16", "int32", "int64", "uint8", "bool_",
+    # numpy's dispatch protocols (tests/test_numpy_protocol.py)
+    "__array_ufunc__", "__array_function__",
     # no gradient by definition; their forward is tested below
     "argmax", "argmin", "__lt__", "__le__", "__gt__", "__ge__", "__eq__", "__ne__",
     # Python protocol methods

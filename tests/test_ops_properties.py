@@ -27,7 +27,7 @@ _rng = np.random.default_rng(20240602)
 
 def test_max_ties_split_gradient_evenly() -> None:
     x = Tensor(np.array([[1.0, 3.0, 3.0], [2.0, 2.0, 2.0]]), requires_grad=True)
-    x.max(axis=1).sum().backward()
+    x.amax(axis=1).sum().backward()  # amax (and max over all elements) share between ties
     np.testing.assert_allclose(x.grad.data, [[0, 0.5, 0.5], [1 / 3, 1 / 3, 1 / 3]])
     y = Tensor(np.array([1.0, 1.0]), requires_grad=True)
     z = Tensor(np.array([1.0, 0.0]), requires_grad=True)
@@ -36,7 +36,7 @@ def test_max_ties_split_gradient_evenly() -> None:
     np.testing.assert_allclose(z.grad.data, [0.5, 0.0])
 
 
-@pytest.mark.parametrize("name", ["max", "min"])
+@pytest.mark.parametrize("name", ["amax", "amin"])
 @pytest.mark.parametrize("axis,keepdims", [(None, False), (None, True), (0, True), (-1, False)])
 def test_reduction_ties_split_evenly_for_every_axis(name: str, axis: Any, keepdims: bool) -> None:
     a = np.array([[2.0, -1.0, 2.0], [-1.0, -1.0, 0.5]])
@@ -49,6 +49,27 @@ def test_reduction_ties_split_evenly_for_every_axis(name: str, axis: Any, keepdi
     wins = (a == ext).astype(float)
     share = np.reshape(w, ext.shape) / wins.sum(axis=axis, keepdims=True)
     np.testing.assert_allclose(x.grad.data, wins * share)
+
+
+def test_max_along_a_dim_sends_the_gradient_to_its_index_as_pytorch_does() -> None:
+    a = np.array([[1.0, 3.0, 3.0], [2.0, 2.0, 2.0]])
+    for name in ("max", "min"):
+        x = Tensor(a, requires_grad=True)
+        values, indices = getattr(x, name)(1)
+        (values * Tensor(np.array([2.0, 5.0]))).sum().backward()
+        expected = np.zeros_like(a)
+        expected[[0, 1], indices.data] = [2.0, 5.0]  # the first extreme of each row
+        np.testing.assert_array_equal(indices.data, getattr(np, "arg" + name)(a, axis=1))
+        np.testing.assert_allclose(x.grad.data, expected)
+    torch = pytest.importorskip("torch")
+    t = torch.tensor(a, requires_grad=True)
+    tv, ti = t.max(1)
+    (tv * torch.tensor([2.0, 5.0], dtype=torch.float64)).sum().backward()
+    x = Tensor(a, requires_grad=True)
+    v, i = x.max(1)
+    (v * Tensor(np.array([2.0, 5.0]))).sum().backward()
+    np.testing.assert_array_equal(i.data, ti.numpy())
+    np.testing.assert_allclose(x.grad.data, t.grad.numpy())
 
 
 def test_minimum_ties_split_evenly() -> None:

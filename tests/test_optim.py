@@ -382,7 +382,9 @@ def test_a_gradient_of_the_wrong_shape_is_a_clear_error() -> None:
     from autograd_core import Tensor
 
     p = nn.Parameter(np.ones(3))
-    p.grad = Tensor(np.ones(4))
+    with pytest.raises(ValueError, match=r"shape \(4,\).*shape \(3,\)"):
+        p.grad = Tensor(np.ones(4))  # refused at once, as PyTorch does
+    p._grad = Tensor(np.ones(4))  # past the check: the optimizer still says what is wrong
     with pytest.raises(ValueError, match=r"shape \(3,\).*shape \(4,\)"):
         optim.SGD([p], lr=0.1).step()
 

@@ -30,6 +30,17 @@ PUBLIC_NAMES = {
     "sin", "softmax", "split", "sqrt", "squeeze", "stack", "std", "sum", "swapaxes", "tanh",
     "tensor", "to_dot", "trace_modules", "transpose", "unsqueeze", "var", "where", "zeros",
     "zeros_like",
+    # added later, each with the issue that added it
+    "renderer", "set_num_threads", "get_num_threads",  # issue 15: drawing without dot; BLAS threads
+    "backprop_animation", "BackpropAnimation",  # issue 16: the animation inline in Jupyter
+    "compile", "CompileError", "ConcretizationError",  # issue 18: compiled steps
+    # issue 14: PyTorch's everyday surface (creation, random streams, devices and dtypes, and
+    # the functions PyTorch names differently from numpy)
+    "Generator", "all", "allclose", "amax", "amin", "any", "as_tensor", "bool_", "cat",
+    "chunk", "device", "empty", "empty_like", "float16", "float32", "float64", "from_numpy",
+    "initial_seed", "int16", "int32", "int64", "int8", "log10", "manual_seed", "mm",
+    "multinomial", "numpy_rng", "permute", "rand_like", "randint", "randn_like", "randperm",
+    "seed", "uint8",
 }
 
 # Subpackages reachable as attributes after `import autograd_core` (the layers it imports;

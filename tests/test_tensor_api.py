@@ -20,7 +20,9 @@ def test_python_data_becomes_float32(data: Any) -> None:
     t = Tensor(data)
     assert t.dtype == np.float32
     np.testing.assert_array_equal(t.data, np.asarray(data, dtype=np.float32))
-    assert ag.tensor(data).dtype == np.float32
+    # tensor() infers as torch.tensor does: Python ints give int64, floats the default dtype
+    ints = all(isinstance(v, int) for v in np.ravel(np.asarray(data, dtype=object)))
+    assert ag.tensor(data).dtype == (np.int64 if ints else np.float32)
 
 
 def test_set_default_dtype_changes_python_data_only() -> None:
@@ -149,7 +151,8 @@ def test_astype() -> None:
     np.testing.assert_array_equal(x.grad.data, [2.0, 2.0])
     i = x.astype(np.int64)
     assert i.dtype == np.int64 and not i.requires_grad
-    assert x.astype(np.float64) is x
+    assert x.astype(np.float64) is not x  # numpy's astype: always a new node
+    assert x.double() is x  # PyTorch's double(): the tensor itself when nothing changes
 
 
 def test_repr() -> None:
@@ -180,7 +183,7 @@ def test_comparisons_are_bool_without_grad() -> None:
     (lambda **k: ag.zeros((2, 3), **k), np.zeros((2, 3))),
     (lambda **k: ag.ones(4, **k), np.ones(4)),
     (lambda **k: ag.full((2, 2), 7.0, **k), np.full((2, 2), 7.0)),
-    (lambda **k: ag.arange(5, **k), np.arange(5.0)),
+    (lambda **k: ag.arange(5.0, **k), np.arange(5.0)),
     (lambda **k: ag.arange(1, 2, 0.25, **k), np.arange(1, 2, 0.25)),
     (lambda **k: ag.linspace(0, 1, 5, **k), np.linspace(0, 1, 5)),
     (lambda **k: ag.eye(3, **k), np.eye(3)),
@@ -356,7 +359,7 @@ def test_bad_axis_error_names_op_axis_and_ndim(call: Callable[[Tensor], Any],
     (lambda: ag.stack([Tensor(np.ones(2)), Tensor(np.ones(3))]), ["stack", "(2,)", "(3,)"]),
     (lambda: ag.concatenate([Tensor(np.ones((2, 2))), Tensor(np.ones((3, 3)))]),
      ["concatenate"]),
-    (lambda: Tensor(np.ones((2, 3))).transpose(0, 0), ["transpose"]),
+    (lambda: Tensor(np.ones((2, 3))).transpose((0, 0)), ["transpose"]),
     (lambda: Tensor(np.ones((2, 3))).squeeze(1), ["squeeze", "axis 1"]),
     (lambda: Tensor(np.ones((2, 3)))[5], ["(2, 3)"]),
     (lambda: ag.where(np.ones((2, 2), bool), Tensor(np.ones(3)), 0.0), ["where"]),

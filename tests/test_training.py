@@ -29,7 +29,7 @@ def test_fit_trains_an_mlp_on_moons_to_97_percent():
     xv, yv = nn.make_moons(500, noise=0.1, seed=1)
     model = _moons_mlp()
     opt = optim.Adam(model.parameters(), lr=0.01)
-    hist = nn.fit(model, nn.functional.cross_entropy, opt, nn.DataLoader(x, y, rng=0),
+    hist = nn.fit(model, nn.functional.cross_entropy, opt, nn.DataLoader(x, y, shuffle=True, rng=0),
                   epochs=15, val_loader=nn.DataLoader(xv, yv, batch_size=250, shuffle=False),
                   progress=False)
     assert hist.val_accuracy[-1] >= 0.97
@@ -52,7 +52,7 @@ def test_fit_is_the_hand_written_loop():
     def run(use_fit):
         model = _moons_mlp(seed=5)
         opt = optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
-        loader = nn.DataLoader(x, y, batch_size=32, rng=7)
+        loader = nn.DataLoader(x, y, batch_size=32, shuffle=True, rng=7)
         if use_fit:
             nn.fit(model, nn.functional.cross_entropy, opt, loader, epochs=2, metrics=(),
                    progress=False)
@@ -85,13 +85,14 @@ def test_scheduler_steps_each_epoch_and_lr_is_logged():
     model = _moons_mlp()
     opt = optim.SGD(model.parameters(), lr=0.1)
     sched = optim.lr_scheduler.StepLR(opt, step_size=1, gamma=0.5)
-    h = nn.fit(model, nn.functional.cross_entropy, opt, nn.DataLoader(x, y, rng=0), epochs=3,
+    h = nn.fit(model, nn.functional.cross_entropy, opt,
+           nn.DataLoader(x, y, shuffle=True, rng=0), epochs=3,
                scheduler=sched, progress=False)
     assert h.lr == pytest.approx([0.1, 0.05, 0.025])
     opt2 = optim.SGD(model.parameters(), lr=0.1)
     plateau = optim.lr_scheduler.ReduceLROnPlateau(opt2, patience=0, factor=0.5, threshold=1e9,
                                                    threshold_mode="abs")  # only epoch 1 improves
-    h2 = nn.fit(model, nn.functional.cross_entropy, opt2, nn.DataLoader(x, y, rng=0),
+    h2 = nn.fit(model, nn.functional.cross_entropy, opt2, nn.DataLoader(x, y, shuffle=True, rng=0),
                 epochs=3, scheduler=plateau, progress=False)
     assert h2.lr == pytest.approx([0.1, 0.1, 0.05])
 
@@ -101,7 +102,7 @@ def test_early_stopping_fires_and_restores_best():
     model = _moons_mlp()
     opt = optim.SGD(model.parameters(), lr=0.0)  # nothing improves
     stop = nn.EarlyStopping(patience=2, monitor="loss", min_delta=1e-3)
-    h = nn.fit(model, nn.functional.cross_entropy, opt, nn.DataLoader(x, y, rng=0),
+    h = nn.fit(model, nn.functional.cross_entropy, opt, nn.DataLoader(x, y, shuffle=True, rng=0),
                epochs=50, callbacks=[stop], progress=False)
     assert len(h) == 3 and stop.stopped_epoch == 3 and stop.best_epoch == 1
 
@@ -123,7 +124,8 @@ def test_early_stopping_fires_and_restores_best():
                     p.grad.data[...] *= -5.0
 
     xv, yv = nn.make_moons(64, seed=1)
-    nn.fit(model, nn.functional.cross_entropy, opt, nn.DataLoader(x, y, rng=0), epochs=20,
+    nn.fit(model, nn.functional.cross_entropy, opt,
+           nn.DataLoader(x, y, shuffle=True, rng=0), epochs=20,
            val_loader=nn.DataLoader(xv, yv, shuffle=False), callbacks=[Sabotage(), Snap(), stop],
            progress=False)
     assert stop.stopped_epoch > 0
@@ -145,7 +147,7 @@ def test_gradient_monitor_warns_on_vanishing_and_exploding():
     with warnings.catch_warnings(record=True) as rec:
         warnings.simplefilter("always")
         nn.fit(model, nn.functional.cross_entropy, optim.SGD(model.parameters(), lr=0.0),
-               nn.DataLoader(x, y, rng=0), epochs=2, callbacks=[mon], progress=False)
+               nn.DataLoader(x, y, shuffle=True, rng=0), epochs=2, callbacks=[mon], progress=False)
     msgs = [str(w.message) for w in rec if issubclass(w.category, nn.GradientWarning)]
     assert any("vanishing gradients in layer '0' at epoch 1" in m for m in msgs)
     assert len(msgs) == len({m.split(" at epoch")[0] for m in msgs})  # once per layer
@@ -162,7 +164,7 @@ def test_gradient_monitor_warns_on_vanishing_and_exploding():
     mon = nn.GradientMonitor()
     with pytest.warns(nn.GradientWarning, match="exploding"):
         nn.fit(model, nn.functional.cross_entropy, optim.SGD(model.parameters(), lr=0.0),
-               nn.DataLoader(x, y, rng=0), epochs=1, callbacks=[mon], progress=False)
+               nn.DataLoader(x, y, shuffle=True, rng=0), epochs=1, callbacks=[mon], progress=False)
 
 
 def test_gradient_monitor_is_quiet_on_healthy_training():
@@ -172,7 +174,7 @@ def test_gradient_monitor_is_quiet_on_healthy_training():
     with warnings.catch_warnings():
         warnings.simplefilter("error", nn.GradientWarning)
         nn.fit(model, nn.functional.cross_entropy, optim.Adam(model.parameters(), lr=0.01),
-               nn.DataLoader(x, y, rng=0), epochs=2, callbacks=[mon], progress=False)
+               nn.DataLoader(x, y, shuffle=True, rng=0), epochs=2, callbacks=[mon], progress=False)
     assert not mon.events and set(mon.norms) == {"0", "2", "4"}
 
 
@@ -182,7 +184,8 @@ def test_checkpoint_callback(tmp_path):
     opt = optim.Adam(model.parameters(), lr=0.01)
     ck = nn.Checkpoint(tmp_path / "ep{epoch}.npz")
     best = nn.Checkpoint(tmp_path / "best.npz", monitor="loss")
-    nn.fit(model, nn.functional.cross_entropy, opt, nn.DataLoader(x, y, rng=0), epochs=3,
+    nn.fit(model, nn.functional.cross_entropy, opt,
+           nn.DataLoader(x, y, shuffle=True, rng=0), epochs=3,
            callbacks=[ck, best], progress=False)
     assert [p.rsplit("/", 1)[-1] for p in ck.saved] == ["ep1.npz", "ep2.npz", "ep3.npz"]
     last = nn.load(tmp_path / "ep3.npz")
@@ -210,7 +213,8 @@ def test_clip_grad_norm_option_and_nan_loss_message():
         return orig_step(closure)
 
     opt.step = step
-    nn.fit(model, nn.functional.cross_entropy, opt, nn.DataLoader(x, y, rng=0), epochs=1,
+    nn.fit(model, nn.functional.cross_entropy, opt,
+           nn.DataLoader(x, y, shuffle=True, rng=0), epochs=1,
            callbacks=[Probe()], clip_grad_norm=0.01, progress=False)
     assert len(seen) == 2
 
@@ -219,7 +223,7 @@ def test_clip_grad_norm_option_and_nan_loss_message():
 
     with pytest.raises(FloatingPointError, match="the loss became nan at epoch 1"):
         nn.fit(model, nan_loss, optim.SGD(model.parameters(), lr=0.1),
-               nn.DataLoader(x, y, rng=0), epochs=1, progress=False)
+               nn.DataLoader(x, y, shuffle=True, rng=0), epochs=1, progress=False)
 
 
 def test_bad_arguments():
@@ -248,6 +252,15 @@ def test_progress_is_silent_off_a_terminal(capsys):
     assert out.out == "" and out.err == ""
 
 
+def test_progress_is_silent_in_a_process_that_merely_imported_ipykernel(capsys):
+    pytest.importorskip("ipykernel")
+    import ipykernel  # noqa: F401 - what a test runner or a tool may do; it is not a notebook
+
+    import nn.training as tr
+
+    assert not tr._in_notebook() and not tr._show_progress(True)
+
+
 def test_progress_without_tqdm_says_so_once(monkeypatch, capsys):
     import sys
 
@@ -274,7 +287,69 @@ def test_progress_bar_with_tqdm(monkeypatch, capsys):
     x, y = nn.make_moons(64, seed=0)
     model = _moons_mlp()
     nn.fit(model, nn.functional.cross_entropy, optim.SGD(model.parameters(), lr=0.1),
-           nn.DataLoader(x, y), epochs=2, val_loader=nn.DataLoader(x, y), progress=True)
+           nn.DataLoader(x, y), epochs=3, val_loader=nn.DataLoader(x, y), progress=True)
     err = capsys.readouterr().err
-    assert "epoch 1/2" in err and "epoch 2/2" in err and "2/2 [" in err
-    assert "val_accuracy=" in err  # the bar stays open for the epoch's summary
+    assert "fit: 100%" in err and "3/3 [" in err
+    assert "val_accuracy=" in err  # the epoch's summary is on the bar
+    assert "epoch 1/3" not in err  # one bar for the run, not one per epoch
+
+
+class _RecordingBar:
+    """Stands in for tqdm.auto.tqdm: records how fit drives its bars."""
+
+    made: list[_RecordingBar] = []
+
+    def __init__(self, **kwargs):
+        self.kwargs, self.n, self.postfix, self.closed = kwargs, 0, [], 0
+        _RecordingBar.made.append(self)
+
+    def update(self, k=1):
+        self.n += k
+
+    def set_postfix_str(self, text, refresh=True):
+        self.postfix.append(text)
+
+    def close(self):
+        self.closed += 1
+
+
+def _fake_tqdm_auto(monkeypatch):
+    import sys
+    import types
+
+    import nn.training as tr
+
+    _RecordingBar.made = []
+    fake = types.ModuleType("tqdm.auto")
+    fake.tqdm = _RecordingBar  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "tqdm.auto", fake)
+    monkeypatch.setattr(tr, "_show_progress", lambda progress: progress)
+
+
+def test_progress_is_one_tqdm_auto_bar_advanced_once_per_epoch(monkeypatch):
+    # tqdm.auto (not tqdm.tqdm) is what shows a widget in a notebook; one bar for the whole run
+    # is what keeps a notebook (or a terminal) from collecting a bar per epoch.
+    _fake_tqdm_auto(monkeypatch)
+    x, y = nn.make_moons(64, seed=0)
+    model = _moons_mlp()
+    nn.fit(model, nn.functional.cross_entropy, optim.SGD(model.parameters(), lr=0.1),
+           nn.DataLoader(x, y, batch_size=16), epochs=4, progress=True)
+    (bar,) = _RecordingBar.made
+    assert bar.kwargs["total"] == 4 and bar.kwargs["unit"] == "epoch"
+    assert bar.n == 4 and bar.closed == 1
+    assert len(bar.postfix) == 4 and bar.postfix[-1].startswith("loss=")
+
+
+def test_progress_bar_is_closed_when_training_fails_or_stops_early(monkeypatch):
+    _fake_tqdm_auto(monkeypatch)
+    x, y = nn.make_moons(64, seed=0)
+    model = _moons_mlp()
+    with pytest.raises(FloatingPointError):
+        nn.fit(model, lambda o, t: nn.functional.cross_entropy(o, t) * float("nan"),
+               optim.SGD(model.parameters(), lr=0.1), nn.DataLoader(x, y), epochs=3)
+    stop = nn.EarlyStopping(patience=0, monitor="loss", min_delta=1e9)
+    nn.fit(model, nn.functional.cross_entropy, optim.SGD(model.parameters(), lr=0.1),
+           nn.DataLoader(x, y), epochs=5, callbacks=[stop])
+    failed, stopped = _RecordingBar.made
+    assert failed.closed == 1 and failed.n == 0
+    assert stopped.closed == 1 and stopped.n == 2  # epoch 1 sets the best, epoch 2 stops

@@ -426,9 +426,12 @@ def test_micrograd_graph_attributes_prev_and_op() -> None:
     # micrograd's draw_dot walks `_prev` (a set of children) and prints `_op`.
     a, b = Value(2.0, label="a"), Value(-3.0, label="b")
     assert a._prev == set() and a._op == "" and a.label == "a"
-    for out, op, children in [(a + b, "+", {a, b}), (a * b, "*", {a, b}),
-                              (a / b, "/", {a, b})]:
+    for out, op, children in [(a + b, "+", {a, b}), (a * b, "*", {a, b})]:
         assert out._op == op and out._prev == children
+    q = a / b  # micrograd's a * b**-1
+    assert q._op == "*" and a in q._prev
+    (inv,) = q._prev - {a}
+    assert inv._op == "**-1" and inv._prev == {b}
     assert (a * 2)._prev >= {a} and (2 * a)._prev >= {a}
     for out in (a.tanh(), a.exp(), a.relu(), a**2):
         assert out._prev == {a} and out._op

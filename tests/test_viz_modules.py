@@ -121,3 +121,25 @@ def test_real_nn_modules_clusters() -> None:
     assert "0: Linear(3->4)" in cl and "2: Linear(4->1)" in cl and "1: ReLU" in cl
     untraced = _clusters(ag.to_dot(model(x).sum(), model=nn.Sequential(nn.Linear(3, 4))))
     assert "Sequential" not in untraced or "0: Linear(3->4)" not in untraced  # other params
+
+
+def test_a_collapsed_relu_box_keeps_its_dead_unit_flag() -> None:
+    # One box per module hides the ReLU's output node: the box itself must carry the flag
+    # (text and dashed border), else the legend would explain a mark no box shows.
+    nn = pytest.importorskip("nn")
+    nn.manual_seed(0)
+    model = nn.Sequential(nn.Linear(2, 4), nn.ReLU(), nn.Linear(4, 1))
+    with ag.no_grad():
+        model[0].bias.data[3] = -10.0  # unit 3 never fires
+    x = Tensor(np.random.default_rng(0).normal(size=(8, 2)).astype(np.float32))
+    with ag.trace_modules(model):
+        loss = (model(x) ** 2).mean()
+    for k in range(2):  # before backward, then from the skeleton after a plain backward()
+        if k:
+            loss.backward()
+        dot = ag.to_dot(loss, model=model, collapse=True, heat=True)
+        nodes, _ = parse(dot)
+        flagged = [k for k, (lab, attrs) in nodes.items()
+                   if k.startswith("m") and "dead units (1 of 4): 3" in lab]
+        assert len(flagged) == 1 and "dashed" in nodes[flagged[0]][1]
+        assert "ReLU" in nodes[flagged[0]][0] and "legend_dead" in dot

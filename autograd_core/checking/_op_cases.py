@@ -187,14 +187,18 @@ add("matmul", "function form", T.matmul, _leaves(((2, 3), "real"), ((3, 2), "rea
 add("matmul", "method", lambda a, b: a.matmul(b), _leaves(((2, 3), "real"), ((3, 2), "real")),
     np.matmul, [(2, 3), (3, 2)])
 _A = np.arange(6.0).reshape(2, 3) / 6
+add("mm", "(2, 3) x (3, 2)", lambda a, b: a.mm(b), _leaves(((2, 3), "real"), ((3, 2), "real")),
+    np.matmul, [(2, 3), (3, 2)])
+add("mm", "function form", T.mm, _leaves(((1, 3), "real"), ((3, 2), "real")), np.matmul,
+    [(1, 3), (3, 2)])
 add("matmul", "ndarray @ (3, 2)", lambda b: b.__rmatmul__(_A), _leaves(((3, 2), "real")),
     lambda b: _A @ b, [(3, 2)])
 
 # ---------------------------------------------------------------- Tensor: reductions
 
-REDUCTIONS: list[tuple[Any, ...]] = [
-    ("sum", np.sum, "real"), ("mean", np.mean, "real"), ("max", np.max, "distinct"),
-    ("min", np.min, "distinct"), ("var", np.var, "real"), ("std", np.std, "real"),
+REDUCTIONS: list[tuple[Any, ...]] = [  # var and std with numpy's ddof=0 here (a 0-d input)
+    ("sum", np.sum, "real"), ("mean", np.mean, "real"), ("amax", np.max, "distinct"),
+    ("amin", np.min, "distinct"), ("var", np.var, "real"), ("std", np.std, "real"),
     ("prod", np.prod, "nonzero"),
     ("logsumexp", lambda a, axis=None, keepdims=False: np.log(np.sum(
         np.exp(a), axis=axis, keepdims=keepdims)), "real"),
@@ -203,16 +207,35 @@ for _op, _ref, _dom in REDUCTIONS:
     for _s, _ax, _kd in AXES:
         if _op == "std" and (_s == () or _ax == 1 and _s == (2, 1, 4)):
             continue  # the std of one element is 0: sqrt's kink
+        _kw = {"keepdims": _kd, **({"ddof": 0} if _op in ("var", "std") else {})}
         add(_op, f"{_s} axis={_ax}{' keepdims' if _kd else ''}",
-            lambda x, _m=_op, _ax=_ax, _kd=_kd: getattr(x, _m)(_ax, keepdims=_kd),
+            lambda x, _m=_op, _ax=_ax, _kw=_kw: getattr(x, _m)(_ax, **_kw),
             _leaves((_s, _dom)), lambda a, _r=_ref, _ax=_ax, _kd=_kd: _r(a, axis=_ax,
                                                                           keepdims=_kd), [_s])
-    add(_op, "(2, 3) function form axis=0", lambda x, _m=_op: getattr(T, _m)(x, 0),
-        _leaves(((2, 3), _dom)), lambda a, _r=_ref: _r(a, axis=0), [(2, 3)])
-add("var", "(2, 3) ddof=1", lambda x: x.var(1, ddof=1), _leaves(((2, 3), "real")),
-    lambda a: np.var(a, axis=1, ddof=1), [(2, 3)])
-add("std", "(2, 3) ddof=1", lambda x: T.std(x, 0, ddof=1), _leaves(((2, 3), "real")),
-    lambda a: np.std(a, axis=0, ddof=1), [(2, 3)])
+    _kw0 = {"ddof": 0} if _op in ("var", "std") else {}
+    add(_op, "(2, 3) function form axis=0", lambda x, _m=_op, _kw0=_kw0: getattr(T, _m)(
+        x, 0, **_kw0), _leaves(((2, 3), _dom)), lambda a, _r=_ref: _r(a, axis=0), [(2, 3)])
+for _op, _ref in (("var", np.var), ("std", np.std)):  # PyTorch's default: correction=1
+    add(_op, "(2, 3) default correction=1", lambda x, _m=_op: getattr(x, _m)(1),
+        _leaves(((2, 3), "real")), lambda a, _r=_ref: _r(a, axis=1, ddof=1), [(2, 3)])
+    add(_op, "(2, 3) dim=0 keepdim unbiased=False", lambda x, _m=_op: getattr(T, _m)(
+        x, dim=0, keepdim=True, unbiased=False), _leaves(((2, 3), "real")),
+        lambda a, _r=_ref: _r(a, axis=0, keepdims=True), [(2, 3)])
+    add(_op, "(2, 3) correction=2", lambda x, _m=_op: getattr(x, _m)(correction=2),
+        _leaves(((2, 3), "real")), lambda a, _r=_ref: _r(a, ddof=2), [(2, 3)])
+for _op, _ref, _arg in (("max", np.max, np.argmax), ("min", np.min, np.argmin)):
+    add(_op, "(2, 3) all elements", lambda x, _m=_op: getattr(x, _m)(),
+        _leaves(((2, 3), "distinct")), _ref, [(2, 3)])
+    add(_op, "(2, 3) dim=1 values", lambda x, _m=_op: getattr(x, _m)(dim=1).values,
+        _leaves(((2, 3), "distinct")), lambda a, _r=_ref: _r(a, axis=1), [(2, 3)])
+    add(_op, "(2, 1, 4) function form 0 keepdim values", lambda x, _m=_op: getattr(T, _m)(
+        x, 0, keepdim=True)[0], _leaves(((2, 1, 4), "distinct")),
+        lambda a, _r=_ref: _r(a, axis=0, keepdims=True), [(2, 1, 4)])
+    add(_op, "(3,) with a tensor (elementwise)", lambda x, y, _m=_op: getattr(x, _m)(y),
+        _leaves(((3,), "distinct"), ((3,), "distinct")),
+        np.maximum if _op == "max" else np.minimum, [(3,), (3,)])
+add("log10", "(2, 3)", lambda x: x.log10(), _leaves(((2, 3), "pos")), np.log10, [(2, 3)])
+add("log10", "function form", lambda x: T.log10(x), _leaves(((3,), "pos")), np.log10, [(3,)])
 
 
 def _np_log_softmax(a: np.ndarray, axis: int) -> np.ndarray:
@@ -239,6 +262,15 @@ SHAPE_OPS: list[tuple[Any, ...]] = [  # op, variant, input shape, Tensor form, n
     ("transpose", "(2, 3)", (2, 3), lambda x: x.transpose(), lambda a: a.T),
     ("transpose", "(2, 1, 4) axes (2, 0, 1)", (2, 1, 4), lambda x: T.transpose(x, 2, 0, 1),
      lambda a: a.transpose(2, 0, 1)),
+    ("transpose", "(2, 3) dims 0, 1 swap", (2, 3), lambda x: x.transpose(0, 1), lambda a: a.T),
+    ("transpose", "(2, 1, 4) dims 2, 0 swap", (2, 1, 4), lambda x: T.transpose(x, 2, 0),
+     lambda a: a.swapaxes(0, 2)),
+    ("transpose", "(2, 3) tuple (1, 0)", (2, 3), lambda x: x.transpose((1, 0)), lambda a: a.T),
+    ("t", "(2, 3)", (2, 3), lambda x: x.t(), lambda a: a.T),
+    ("expand", "(3, 1) -> (-1, 4)", (3, 1), lambda x: x.expand(-1, 4),
+     lambda a: np.broadcast_to(a, (3, 4))),
+    ("expand", "(3,) -> (2, 3)", (3,), lambda x: x.expand((2, 3)),
+     lambda a: np.broadcast_to(a, (2, 3))),
     ("permute", "(2, 1, 4) -> (1, 2, 0)", (2, 1, 4), lambda x: x.permute(1, 2, 0),
      lambda a: a.transpose(1, 2, 0)),
     ("T", "(2, 3)", (2, 3), lambda x: x.T, lambda a: a.T),
@@ -251,6 +283,8 @@ SHAPE_OPS: list[tuple[Any, ...]] = [  # op, variant, input shape, Tensor form, n
     ("flatten", "(2, 1, 4) from axis 1", (2, 1, 4), lambda x: T.flatten(x, 1),
      lambda a: a.reshape(2, -1)),
     ("flatten", "()", (), lambda x: x.flatten(), lambda a: a.reshape(1)),
+    ("flatten", "(2, 1, 4) dims 0 to 1", (2, 1, 4), lambda x: x.flatten(0, 1),
+     lambda a: a.reshape(2, 4)),
     ("squeeze", "(2, 1, 4)", (2, 1, 4), lambda x: x.squeeze(), lambda a: a.squeeze()),
     ("squeeze", "(1, 3) axis=0", (1, 3), lambda x: T.squeeze(x, 0), lambda a: a.squeeze(0)),
     ("unsqueeze", "(3,) axis=0", (3,), lambda x: x.unsqueeze(0), lambda a: a[None]),
@@ -270,10 +304,16 @@ SHAPE_OPS: list[tuple[Any, ...]] = [  # op, variant, input shape, Tensor form, n
     ("pad", "(2, 3) ((0, 1), (2, 0)) with 0.5", (2, 3),
      lambda x: T.pad(x, ((0, 1), (2, 0)), 0.5),
      lambda a: np.pad(a, ((0, 1), (2, 0)), constant_values=0.5)),
-    ("split", "(6,) into 3", (6,), lambda x: tuple(T.split(x, 3)),
+    ("split", "(6,) pieces of 2", (6,), lambda x: tuple(T.split(x, 2)),
      lambda a: tuple(np.split(a, 3))),
-    ("split", "(2, 3) at [1] axis=1", (2, 3), lambda x: tuple(x.split([1], axis=1)),
+    ("split", "(7,) pieces of 3", (7,), lambda x: tuple(x.split(3)),
+     lambda a: tuple(np.split(a, [3, 6]))),
+    ("split", "(2, 3) sizes [1, 2] dim=1", (2, 3), lambda x: tuple(x.split([1, 2], dim=1)),
      lambda a: tuple(np.split(a, [1], axis=1))),
+    ("chunk", "(7,) into 3", (7,), lambda x: tuple(x.chunk(3)),
+     lambda a: tuple(np.split(a, [3, 6]))),
+    ("chunk", "(2, 4) into 2 dim=1", (2, 4), lambda x: tuple(T.chunk(x, 2, dim=1)),
+     lambda a: tuple(np.split(a, 2, axis=1))),
 ]
 for _op, _var, _s, _f, _ref in SHAPE_OPS:
     add(_op, _var, _f, _leaves((_s, "real")), _ref, [_s])
@@ -288,6 +328,12 @@ for _shapes_, _ax in _CONCAT:
         lambda *xs, _ax=_ax: T.concatenate(xs, axis=_ax),
         _leaves(*[(s, "real") for s in _shapes_]),
         lambda *a, _ax=_ax: np.concatenate(a, axis=_ax), _shapes_)
+add("cat", "(2, 3), (1, 3) dim=0", lambda a, b: T.cat([a, b]),
+    _leaves(((2, 3), "real"), ((1, 3), "real")), lambda a, b: np.concatenate([a, b]),
+    [(2, 3), (1, 3)])
+add("cat", "(2, 3), (2, 2) dim=1", lambda a, b: T.cat((a, b), dim=1),
+    _leaves(((2, 3), "real"), ((2, 2), "real")), lambda a, b: np.concatenate([a, b], 1),
+    [(2, 3), (2, 2)])
 for _shapes_, _ax in _STACK:
     add("stack", f"{_shapes([*_shapes_])} axis={_ax}", lambda *xs, _ax=_ax: T.stack(xs, _ax),
         _leaves(*[(s, "real") for s in _shapes_]), lambda *a, _ax=_ax: np.stack(a, _ax),
@@ -332,78 +378,3 @@ for _var, _s, _vs, _idx in [("row", (2, 3), (3,), 1), ("column", (2, 3), (2,), (
                             ("int array", (4,), (2,), np.array([3, 0]))]:
     add("setitem", f"{_s}[{_var}] = {_vs}", _set(_idx), _leaves((_s, "real"), (_vs, "real")),
         _np_set(_idx), [_s, _vs])
-
-# ---------------------------------------------------------------- Tensor: copies, casts, in place
-
-add("clone", "(2, 3)", lambda x: x.clone(), _leaves(((2, 3), "real")), lambda a: a.copy(),
-    [(2, 3)])
-# Through float32 and back: linear, so a wide step loses nothing and beats float32 round-off.
-add("astype", "(2, 3) float32 and back", lambda x: x.astype(np.float32).astype(np.float64),
-    _leaves(((2, 3), "real")), lambda a: a.astype(np.float32).astype(np.float64), [(2, 3)],
-    eps=1e-2)
-add("float", "(3,)", lambda x: x.float().double(), _leaves(((3,), "real")),
-    lambda a: a.astype(np.float32).astype(np.float64), [(3,)], eps=1e-2)
-add("double", "(3,)", lambda x: x.double() * 1.0, _leaves(((3,), "real")), lambda a: a, [(3,)])
-
-INPLACE: list[tuple[Any, ...]] = [  # op, second argument's domain, numpy reference
-    ("add_", "real", np.add), ("sub_", "real", np.subtract), ("mul_", "real", np.multiply),
-    ("div_", "nonzero", np.divide), ("copy_", "real", lambda a, b: np.broadcast_to(b, a.shape)),
-]
-for _op, _dom, _ref in INPLACE:
-    add(_op, "(2, 3) with (3,)", lambda a, b, _m=_op: getattr(a * 1.0, _m)(b) * 1.0,
-        _leaves(((2, 3), "real"), ((3,), _dom)), _ref, [(2, 3), (3,)])
-add("add_", "alpha=2", lambda a, b: (a * 1.0).add_(b, alpha=2.0),
-    _leaves(((3,), "real"), ((3,), "real")), lambda a, b: a + 2 * b, [(3,), (3,)])
-add("clamp_", "(2, 3)", lambda a: (a * 1.0).clamp_(-0.5, 0.5), _leaves(((2, 3), "clip")),
-    lambda a: np.clip(a, -0.5, 0.5), [(2, 3)])
-add("zero_", "(3,)", lambda a: (a * 1.0).zero_() + a, _leaves(((3,), "real")), lambda a: a,
-    [(3,)])
-add("fill_", "(3,)", lambda a: (a * 2.0).fill_(0.5) * a, _leaves(((3,), "real")),
-    lambda a: 0.5 * a, [(3,)])
-
-# ---------------------------------------------------------------- Value
-
-VALUE_UNARY: list[tuple[Any, ...]] = [  # op, Value form, math reference, domain
-    ("neg", lambda a: -a, lambda a: -a, "real"), ("exp", Value.exp, math.exp, "real"),
-    ("log", Value.log, math.log, "pos"), ("sqrt", Value.sqrt, math.sqrt, "pos"),
-    ("abs", Value.abs, abs, "nonzero"), ("tanh", Value.tanh, math.tanh, "real"),
-    ("sigmoid", Value.sigmoid, lambda a: 1 / (1 + math.exp(-a)), "real"),
-    ("relu", Value.relu, lambda a: max(a, 0.0), "nonzero"),
-    ("leaky_relu", Value.leaky_relu, lambda a: a if a > 0 else 0.1 * a, "nonzero"),
-    ("elu", Value.elu, lambda a: a if a > 0 else math.expm1(a), "nonzero"),
-    ("softplus", Value.softplus, lambda a: math.log1p(math.exp(a)), "real"),
-]
-for _op, _f, _ref, _dom in VALUE_UNARY:
-    for _d in (["pos", "neg"] if _dom == "nonzero" else [_dom]):  # both sides of a kink
-        add(f"Value.{_op}", _d, _f, _values(_d), _ref, [()])
-add("Value.abs", "abs(v)", lambda a: abs(a), _values("nonzero"), abs, [()])
-add("Value.leaky_relu", "slope=0.3", lambda a: a.leaky_relu(0.3), _values("nonzero"),
-    lambda a: a if a > 0 else 0.3 * a, [()])
-add("Value.elu", "alpha=2", lambda a: a.elu(2.0), _values("nonzero"),
-    lambda a: a if a > 0 else 2.0 * math.expm1(a), [()])
-
-VALUE_BINARY: list[tuple[Any, ...]] = [
-    ("add", lambda a, b: a + b, "real"), ("sub", lambda a, b: a - b, "real"),
-    ("mul", lambda a, b: a * b, "real"), ("truediv", lambda a, b: a / b, "nonzero"),
-]
-for _op, _f, _dom in VALUE_BINARY:
-    add(f"Value.{_op}", "v, v", _f, _values("real", _dom), _f, [(), ()])
-    add(f"Value.{_op}", "v, 1.5", lambda a, _f=_f: _f(a, 1.5), _values("real"),
-        lambda a, _f=_f: _f(a, 1.5), [()])
-    add(f"Value.{_op}", "1.5, v", lambda a, _f=_f: _f(1.5, a), _values(_dom),
-        lambda a, _f=_f: _f(1.5, a), [()])
-for _c, _dom in [(2, "real"), (3, "real"), (0.5, "pos"), (-1.5, "pos")]:
-    add("Value.pow", f"v ** {_c}", lambda a, _c=_c: a ** _c, _values(_dom),
-        lambda a, _c=_c: a ** _c, [()])
-add("Value.pow", "v ** v", lambda a, b: a ** b, _values("pos", "real"), lambda a, b: a ** b,
-    [(), ()])
-add("Value.pow", "2.0 ** v", lambda a: 2.0 ** a, _values("real"), lambda a: 2.0 ** a, [()])
-add("Value.sum", "3 values", lambda a, b, c: Value.sum([a, b, c]), _values("real", "real", "real"),
-    lambda a, b, c: a + b + c, [(), (), ()])
-add("Value.sum", "with start and a number", lambda a, b: Value.sum([a, 2.0, b], start=a),
-    _values("real", "real"), lambda a, b: 2 * a + 2.0 + b, [(), ()])
-add("Value.dot", "2 weights, bias", lambda w1, w2, x1, x2, b: Value.dot([w1, w2], [x1, x2], b),
-    _values("real", "real", "real", "real", "real"),
-    lambda w1, w2, x1, x2, b: w1 * x1 + w2 * x2 + b, [()] * 5)
-add("Value.dot", "numbers as inputs", lambda w1, w2: Value.dot([w1, w2], [0.5, -2.0]),
-    _values("real", "real"), lambda w1, w2: 0.5 * w1 - 2.0 * w2, [(), ()])

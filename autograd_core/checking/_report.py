@@ -1,12 +1,14 @@
 """The text of a gradcheck failure: what differs, where, by how much, worst first.
 
 Kept apart from `gradcheck.py` so the checking logic reads in one sitting. The report is plain
-text that reads the same in a terminal and in a pytest failure.
+text that reads the same in a terminal and in a pytest failure; `format_report_html` gives the
+same report with its tables as HTML tables, for Jupyter.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from html import escape
 from typing import Any
 
 import numpy as np
@@ -45,7 +47,8 @@ def _pair(m: Mismatch) -> str:
     return f"{m.output} (shape {m.out_shape}) w.r.t. {m.input} (shape {m.in_shape})"
 
 
-def _table(m: Mismatch, atol: float, rtol: float) -> list[str]:
+def _rows(m: Mismatch, atol: float, rtol: float) -> tuple[list[str], list[list[str]], int]:
+    """The failing elements worst first: column names, at most MAX_ROWS rows, how many more."""
     a, n, bad = m.analytical, m.numerical, m.bad
     err = np.abs(a - n)
     score = err / (atol + rtol * np.abs(n))
@@ -68,11 +71,16 @@ def _table(m: Mismatch, atol: float, rtol: float) -> list[str]:
         cells += [f"{a[r, c]:.7g}", f"{n[r, c]:.7g}", f"{e:.2e}",
                   f"{e / max(abs(n[r, c]), atol):.2e}"]
         body.append(cells)
+    return head, body, max(0, len(order) - MAX_ROWS)
+
+
+def _table(m: Mismatch, atol: float, rtol: float) -> list[str]:
+    head, body, more = _rows(m, atol, rtol)
     widths = [max(len(h), *(len(b[i]) for b in body)) for i, h in enumerate(head)]
     lines = ["    " + "  ".join(h.ljust(w) for h, w in zip(head, widths)).rstrip()]
     lines += ["    " + "  ".join(c.ljust(w) for c, w in zip(b, widths)).rstrip() for b in body]
-    if len(order) > MAX_ROWS:
-        lines.append(f"    ... and {len(order) - MAX_ROWS} more failing elements")
+    if more:
+        lines.append(f"    ... and {more} more failing elements")
     return lines
 
 
@@ -119,9 +127,8 @@ def _section(m: Mismatch, atol: float, rtol: float) -> list[str]:
             "constant terms, no squaring); the numerical Jacobian itself matched."]
 
 
-def format_report(who: str, mism: list[Mismatch], *, eps: float, atol: float, rtol: float,
-                  fast: bool) -> str:
-    """The whole failure message: a header with the tolerances, then one section per problem."""
+def _head(who: str, mism: list[Mismatch], eps: float, atol: float, rtol: float,
+          fast: bool) -> tuple[str, str]:
     if who == "gradgradcheck":
         head = (f"{who} failed: the analytical second derivative (backward of the backward "
                 "pass, create_graph=True) does not match the numerical derivative of the "
@@ -135,8 +142,46 @@ def format_report(who: str, mism: list[Mismatch], *, eps: float, atol: float, rt
     if all(m.kind in ("linear", "reentrant") for m in mism):
         head = (f"{who} failed: the analytical and numerical Jacobians agree, but backward "
                 "misbehaves in another way:")
-    lines = [head, crit]
+    return head, crit
+
+
+def format_report(who: str, mism: list[Mismatch], *, eps: float, atol: float, rtol: float,
+                  fast: bool) -> str:
+    """The whole failure message: a header with the tolerances, then one section per problem."""
+    lines = list(_head(who, mism, eps, atol, rtol, fast))
     for m in mism:
         lines.append("")
         lines += _section(m, atol, rtol)
     return "\n".join(lines)
+
+
+_TD = 'style="padding:1px 8px;text-align:right;font-family:monospace"'
+_TH = 'style="padding:1px 8px;text-align:right;border-bottom:1px solid #999"'
+
+
+def format_report_html(who: str, mism: list[Mismatch], *, eps: float, atol: float, rtol: float,
+                       fast: bool) -> str:
+    """The failure report as HTML: the same words, each table of elements an HTML table."""
+    head, crit = _head(who, mism, eps, atol, rtol, fast)
+    parts = [f'<div class="gradcheck-report"><p style="color:#b00020"><b>{escape(head)}</b></p>',
+             f"<p>{escape(crit)}</p>"]
+    for m in mism:
+        text = _section(m, atol, rtol)
+        parts.append(f"<p>{escape(text[0])}</p>")
+        if m.kind != "values":
+            parts += [f"<p>{escape(line.strip())}</p>" for line in text[1:]]
+            continue
+        names, body, more = _rows(m, atol, rtol)
+        rows = ["<tr>" + "".join(f"<th {_TH}>{escape(h)}</th>" for h in names) + "</tr>"]
+        rows += ["<tr>" + "".join(f"<td {_TD}>{escape(c)}</td>" for c in cells) + "</tr>"
+                 for cells in body]
+        parts.append('<table style="border-collapse:collapse">' + "".join(rows) + "</table>")
+        if more:
+            parts.append(f"<p>... and {more} more failing elements</p>")
+    return "\n".join(parts) + "</div>"
+
+
+def format_pass_html(who: str, max_abs_err: float, max_rel_err: float) -> str:
+    """One line for a check that passed."""
+    return (f'<p><span style="color:#1b7f3b"><b>{escape(who)} passed</b></span>: largest abs '
+            f"err {max_abs_err:.2e}, largest rel err {max_rel_err:.2e}</p>")

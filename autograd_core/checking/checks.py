@@ -22,6 +22,7 @@ import numpy as np
 from ..tensor import Tensor
 from ..tensor import __all__ as _TENSOR_NAMES
 from ..value import Value
+from . import _op_cases_more  # noqa: F401 - appends the in-place and Value cases to CASES
 from ._op_cases import CASES, OpCase
 from .gradcheck import check_gradients
 
@@ -43,10 +44,18 @@ _VALUE_DUNDER = {**_DUNDER, "__truediv__": "truediv", "__rtruediv__": "truediv"}
 NOT_OPS = {
     **dict.fromkeys(["Tensor", "tensor", "set_default_dtype", "get_default_dtype", "zeros",
                      "ones", "full", "arange", "linspace", "eye", "rand", "randn", "zeros_like",
-                     "ones_like", "full_like"], "creation or configuration"),
-    **dict.fromkeys(["argmax", "argmin", "any", "all"], "integer or boolean result"),
+                     "ones_like", "full_like", "empty", "empty_like", "rand_like", "randn_like",
+                     "randint", "randperm", "multinomial", "from_numpy", "as_tensor"],
+                    "creation or configuration"),
+    **dict.fromkeys(["Generator", "manual_seed", "seed", "initial_seed", "numpy_rng"],
+                    "random streams"),
+    **dict.fromkeys(["device", "float16", "float32", "float64", "int8", "int16", "int32",
+                     "int64", "uint8", "bool_"], "device and dtype names"),
+    **dict.fromkeys(["argmax", "argmin", "any", "all", "allclose", "is_floating_point", "long",
+                     "int", "bool"], "integer or boolean result"),
     **dict.fromkeys(["numpy", "item", "tolist", "detach", "requires_grad_", "numel",
-                     "backward", "register_hook", "retain_grad", "grad_fn", "is_leaf"],
+                     "nelement", "dim", "backward", "register_hook", "retain_grad", "grad_fn",
+                     "is_leaf", "cpu", "cuda", "contiguous"],
                     "data access or graph control"),
 }
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -37,7 +37,7 @@ from ._jacobian import (
     _ShapeProblem,
     _vjp,
 )
-from ._report import Mismatch, format_report
+from ._report import Mismatch, format_pass_html, format_report, format_report_html
 
 __all__ = [
     "gradcheck", "gradgradcheck", "check_gradients", "numerical_jacobian", "analytical_jacobian",
@@ -55,6 +55,10 @@ class GradcheckError(AssertionError):
         super().__init__(message)
         self.result = result
 
+    def _repr_html_(self) -> str | None:
+        """Jupyter shows the report with its tables as HTML tables."""
+        return self.result._repr_html_() if self.result is not None else None
+
 
 class GradcheckWarning(UserWarning):
     """Inputs that are not float64: the default tolerances assume float64."""
@@ -69,9 +73,19 @@ class GradcheckResult:
     max_abs_err: float
     max_rel_err: float
     mismatches: list[Mismatch]
+    html: str = field(default="", repr=False)
 
     def __bool__(self) -> bool:
         return self.ok
+
+    def _repr_html_(self) -> str | None:
+        """Jupyter's view: the report as HTML (tables of the failing elements), or a pass line."""
+        return self.html or None
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        """IPython's text view: the report itself, not the dataclass with its arrays."""
+        printer.text(self.message or f"passed: largest abs err {self.max_abs_err:.2e}, "
+                                     f"largest rel err {self.max_rel_err:.2e}")
 
 
 # ---------------------------------------------------------------- inputs and outputs
@@ -169,7 +183,9 @@ def _check(fn: Callable[..., Any], inputs: Any, *, eps: float, atol: float, rtol
                              (), (), text=str(e)))
     ok = not mism
     msg = "" if ok else format_report(_who, mism, eps=eps, atol=atol, rtol=rtol, fast=fast)
-    return GradcheckResult(ok, msg, worst[0], worst[1], mism)
+    html = format_pass_html(_who, worst[0], worst[1]) if ok else \
+        format_report_html(_who, mism, eps=eps, atol=atol, rtol=rtol, fast=fast)
+    return GradcheckResult(ok, msg, worst[0], worst[1], mism, html)
 
 
 def _default_labels(args: list[Any], outs: Sequence[Node]) -> tuple[list[str], list[str]]:

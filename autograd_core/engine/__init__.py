@@ -6,7 +6,7 @@ honest (in-place version clock, anomaly mode).
 """
 
 from .api import backward, grad
-from .backprop import toposort
+from .backprop import set_skeleton_maker, toposort
 from .function import Function
 from .grad_mode import (
     AnomalyError,

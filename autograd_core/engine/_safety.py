@@ -11,6 +11,7 @@ The engine core imports this module, so it knows Nodes only by their hooks (`_de
 
 from __future__ import annotations
 
+import os
 import traceback
 from collections.abc import Sequence
 from typing import Any
@@ -88,17 +89,57 @@ _FREED_MESSAGE = (
 
 # ---------------------------------------------------------------- anomaly helpers
 
-_PKG_MARKERS = ("autograd_core", "/nn/", "/optim/")
+def _library_dirs() -> tuple[str, ...]:
+    """The library's own installed directories: autograd_core/ and its siblings nn/ and optim/
+    (the three packages are installed side by side)."""
+    pkg = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
+    root = os.path.dirname(pkg)
+    return tuple(os.path.normcase(os.path.join(root, name)) + os.sep
+                 for name in ("autograd_core", "nn", "optim"))
+
+
+_LIBRARY_DIRS = _library_dirs()
+
+
+def _is_library_file(filename: str) -> bool:
+    """True for a file of this library, told by its installed path, not by a substring (a user's
+    script in a folder called nn/ or autograd_core/ is the user's)."""
+    if filename.startswith("<"):  # <string>, <stdin>: the user's
+        return False
+    return os.path.normcase(os.path.realpath(filename)).startswith(_LIBRARY_DIRS)
 
 
 def _user_frame() -> str:
     """The innermost stack frame outside this library: where the user created the op."""
     for frame in reversed(traceback.extract_stack()[:-2]):
-        fname = frame.filename.replace("\\", "/")
-        if not any(m in fname for m in _PKG_MARKERS):
+        if not _is_library_file(frame.filename):
             return f'File "{frame.filename}", line {frame.lineno}, in {frame.name}\n    ' \
                    f"{(frame.line or '').strip()}"
     return "<unknown>"
+
+
+def _check_seed(i: int, seed: Any) -> None:
+    """Anomaly mode: a NaN (or Inf) in a gradient given to backward()/grad() is the caller's."""
+    bad = seed._check_finite()
+    if bad is not None and (bad == "NaN" or _mode.check_inf):
+        raise AnomalyError(
+            f"detect_anomaly: the gradient passed for output {i} (backward(gradient=...) or "
+            f"grad(grad_outputs=...)) contains {bad} ({seed._describe()}); it came in with the "
+            "call, no op produced it")
+
+
+def _check_hook(node: Any, hook: Any, before: Any, after: Any) -> None:
+    """Anomaly mode: a hook that turned a finite gradient into NaN (or Inf) is named."""
+    bad = after._check_finite()
+    if bad is None or (bad == "Inf" and not _mode.check_inf) or \
+            before._check_finite() is not None:
+        return
+    code = getattr(hook, "__code__", None)
+    where = f" (defined at {code.co_filename}, line {code.co_firstlineno})" if code else ""
+    raise AnomalyError(
+        f"detect_anomaly: the hook {getattr(hook, '__qualname__', repr(hook))}{where}, "
+        f"registered on {node._describe()}, returned a gradient with {bad} "
+        f"({after._describe()}) for a finite one")
 
 
 def _describe_inputs(args: Sequence[Any]) -> str:

@@ -1,19 +1,39 @@
 """The backward pass: the iterative topological sort and the chain rule over it.
 
-It knows nodes by the hooks every `Node` has (`_fn`, `_fit_raw`, `_accumulate`...), not by
+It knows nodes by the hooks every `Node` has (`_fn`, `_fit_raw`, `_grad_plus`...), not by
 class: node.py imports this file for `Node.backward`, so this one cannot import node.py.
 """
 
 from __future__ import annotations
 
 import gc
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from ._safety import _FREED_MESSAGE, _check_backward, _check_versions, _clock
+from ._safety import (
+    _FREED_MESSAGE,
+    _check_backward,
+    _check_seed,
+    _check_versions,
+    _clock,
+)
 from .grad_mode import _mode
 from .hooks import _run_hooks
 from .outputs import _count_outputs, _gather_outputs
+
+# ---------------------------------------------------------------- the drawings' skeleton
+
+# Set by the drawings (viz/skeleton.py): a factory of recorders, each handed the ops one
+# backward() frees (at most the first `limit` of a pass, those nearest the output), so a Tensor
+# graph can still be drawn after backward(). The recorder keeps names, shapes and summaries,
+# never arrays.
+_skeleton: list[Any] = [None, 1000]  # [factory or None, ops kept per pass]
+
+
+def set_skeleton_maker(maker: Callable[[], Any] | None, limit: int = 1000) -> None:
+    """Have backward() hand each op it frees to a `maker()` recorder (None: to nobody)."""
+    _skeleton[:] = [maker, limit]
+
 
 # ---------------------------------------------------------------- the backward pass
 
@@ -70,7 +90,7 @@ def _run_backward(roots: Sequence[Any], seeds: Sequence[Any], retain_graph: bool
     raw = not create_graph
     grads: dict[int, Any] = {}
     # Gradient arrays that must not become a `.grad` as they are (handed out already in this
-    # pass, or the caller's own seeds): `_accumulate_raw` copies them first.
+    # pass, or the caller's own seeds): `_grad_plus_raw` copies them first.
     stored: set[int] = set()
     for r, s in zip(roots, seeds):
         k = id(r)
@@ -78,12 +98,23 @@ def _run_backward(roots: Sequence[Any], seeds: Sequence[Any], retain_graph: bool
         stored.add(id(s))
         grads[k] = s if k not in grads else grads[k] + s
     captured: dict[int, Any] = {}
+    # The new `.grad` of each leaf (and of each non-leaf that retain_grad() keeps), computed
+    # when the node is reached but assigned only after the whole pass has succeeded, so that
+    # a pass that fails part way (an in-place check, an anomaly, a hook that raises) changes
+    # no `.grad` at all.
+    receivers: list[Any] = []
+    new_grads: list[Any] = []
     pending: dict[int, list[Any]] | None = None  # multi-output functions wait for all outputs
+    keep = _skeleton[0]() if _skeleton[0] is not None and not retain_graph else None
+    budget = _skeleton[1] if keep is not None else 0
     pop, get = grads.pop, grads.get
     mode = _mode
+    anomaly = mode.anomaly
+    if anomaly:
+        for i, s in enumerate(seeds):
+            _check_seed(i, s)
     prev = mode.enabled
     mode.enabled = create_graph
-    anomaly = mode.anomaly
     was_in_backward = mode.in_backward
     mode.in_backward = True
     # A big pass allocates many short-lived objects but creates no reference cycles (it frees
@@ -97,15 +128,13 @@ def _run_backward(roots: Sequence[Any], seeds: Sequence[Any], retain_graph: bool
             nid = id(node)
             g = pop(nid, None)
             if node._hooks and g is not None:
-                g = _run_hooks(node, g, raw)
+                g = _run_hooks(node, g, raw, anomaly)
             if capture is not None and g is not None and nid in capture:
                 captured[nid] = g
             fn = node._fn
             if g is not None and capture is None and (fn is None or node._retains_grad):
-                if raw:  # a leaf, or a non-leaf that retain_grad() asked to keep its .grad
-                    node._accumulate_raw(g, stored)
-                else:
-                    node._accumulate(g)
+                receivers.append(node)
+                new_grads.append(node._grad_plus_raw(g, stored) if raw else node._grad_plus(g))
             if fn is None:
                 continue
             if fn._nout == 1:
@@ -145,6 +174,10 @@ def _run_backward(roots: Sequence[Any], seeds: Sequence[Any], retain_graph: bool
                 fn._freed = True
                 fn._saved = fn._outref = None
                 if not node._keeps_graph:
+                    if budget:
+                        budget -= 1
+                        fn._skel = keep
+                        keep(fn, node, gouts, inputs)  # type: ignore[misc]
                     fn.inputs = None
             i = 0
             for gx in gin:
@@ -157,6 +190,8 @@ def _run_backward(roots: Sequence[Any], seeds: Sequence[Any], retain_graph: bool
                     old = get(k)
                     grads[k] = gx if old is None else old + gx
                 i += 1
+        for n, value in zip(receivers, new_grads):  # the pass succeeded: now assign them all
+            n.grad = value
     finally:
         mode.enabled = prev
         mode.in_backward = was_in_backward

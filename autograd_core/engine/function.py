@@ -37,7 +37,7 @@ class Function:
     """
 
     __slots__ = ("inputs", "needs_input_grad", "_saved", "_epoch", "_nout", "_trace", "_outref",
-                 "_out_meta", "_freed")
+                 "_out_meta", "_freed", "_skel")
 
     #: False for ops whose backward never reads its inputs' data (add, neg...): writing
     #: into such an input in place after the op is then allowed, as in PyTorch.
@@ -60,6 +60,7 @@ class Function:
     _outref: Any
     _out_meta: tuple[Any, ...]
     _freed: bool
+    _skel: Any  # what backward() kept for drawing (engine/backward.py)
 
     @classmethod
     def apply(cls, *args: Any) -> Any:

@@ -1,7 +1,7 @@
 """`Node`: the base of `Value` and `Tensor`, a number in the graph with the Function that made it.
 
 The engine talks to the two front-ends only through the hooks at the end of the class
-(`_seed_grad`, `_fit_grad`, `_accumulate`...), which each front-end implements for its own
+(`_seed_grad`, `_fit_grad`, `_grad_plus`...), which each front-end implements for its own
 data type (an array, a float).
 """
 
@@ -76,8 +76,9 @@ class Node:
     def _fit_grad(self, g: Node, fn: Function, i: int) -> Node:  # pragma: no cover
         raise NotImplementedError
 
-    def _accumulate(self, g: Node) -> None:  # pragma: no cover
-        """Add a recorded gradient into `.grad` (create_graph=True: it stays in the graph)."""
+    def _grad_plus(self, g: Node) -> Any:  # pragma: no cover
+        """`.grad` plus a recorded gradient (create_graph=True: it stays in the graph); the
+        engine assigns it once the whole pass has succeeded."""
         raise NotImplementedError
 
     def _check_finite(self) -> str | None:  # pragma: no cover
@@ -93,8 +94,9 @@ class Node:
     def _fit_raw(self, g: Any, fn: Function, i: int) -> Any:  # pragma: no cover
         raise NotImplementedError
 
-    def _accumulate_raw(self, g: Any, stored: set[int]) -> None:  # pragma: no cover
-        """Add a raw gradient into `.grad`, copying an array whose id is in `stored` first."""
+    def _grad_plus_raw(self, g: Any, stored: set[int]) -> Any:  # pragma: no cover
+        """`.grad` plus a raw gradient, copying an array whose id is in `stored` first; the
+        engine assigns it once the whole pass has succeeded."""
         raise NotImplementedError
 
 

@@ -9,10 +9,12 @@ its input's shape, so no op undoes broadcasting itself.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from ..engine import Function
-from ._util import _mask, _v, _zeros_like
+from ._util import _v, _zeros_like
 
 # ================================================================ elementwise, binary
 
@@ -154,12 +156,22 @@ class Pow(Function):
     def backward(ctx, g):
         a, b = ctx.inputs
         n = ctx.needs_input_grad
-        ga = g * b * a ** (b - 1) if n[0] else None
-        gb = None
+        ga = gb = None
+        if n[0]:
+            # a^0 is 1 for every a, so its derivative is 0, not 0 * 0^-1 = NaN. Where b == 0 the
+            # result is masked to 0 (PyTorch's where, which also makes its derivative in b 0
+            # there), and the base is replaced by 1 first, so that the masked-out side holds
+            # no 0 * inf for a higher derivative to pass on as NaN.
+            flat = b.data == 0
+            if flat.any():
+                ga = Where.apply(flat, 0.0, g * b * Where.apply(flat, 1.0, a) ** (b - 1))
+            else:
+                ga = g * b * a ** (b - 1)
         if n[1]:
-            # d(a^b)/db = a^b log a, taken as 0 where a == 0 (the limit for b > 0).
-            zero = a.data == 0
-            gb = _mask(g * ctx.output * Where.apply(zero, 1.0, a).log(), ~zero)
+            # d(a^b)/db = a^b log a, taken as 0 where a == 0 and b >= 0 (the limit; PyTorch):
+            # log of 1 there, so that it is 0 exactly.
+            zero = (a.data == 0) & (b.data >= 0)
+            gb = g * ctx.output * (Where.apply(zero, 1.0, a) if zero.any() else a).log()
         return ga, gb
 
 
@@ -175,7 +187,7 @@ class Maximum(Function):
         a, b = ctx.inputs
         ad, bd = a.data, b.data
         wa = (ad > bd) + 0.5 * (ad == bd)
-        return g * wa.astype(g.dtype), g * (1 - wa).astype(g.dtype)
+        return _share(g, wa), _share(g, 1 - wa)
 
 
 class Minimum(Function):
@@ -190,7 +202,15 @@ class Minimum(Function):
         a, b = ctx.inputs
         ad, bd = a.data, b.data
         wa = (ad < bd) + 0.5 * (ad == bd)
-        return g * wa.astype(g.dtype), g * (1 - wa).astype(g.dtype)
+        return _share(g, wa), _share(g, 1 - wa)
+
+
+def _share(g: Any, w: np.ndarray) -> Any:
+    """g * w, with exact zeros where w is 0 (PyTorch's masked_fill): an infinite or NaN
+    gradient does not leak into the side that lost, not even as 0 * inf."""
+    out = g * w.astype(g.dtype)
+    lost = w == 0
+    return Where.apply(lost, 0.0, out) if lost.any() else out
 
 
 class Where(Function):

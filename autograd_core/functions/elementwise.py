@@ -8,10 +8,17 @@ and have no backward code at all.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from ..engine import Function
-from ._util import _mask, _v, _zeros_for
+from ._util import _v, _zeros_for
+from .arithmetic import Where
+
+
+def _where(cond: np.ndarray, a: Any, b: Any) -> Any:
+    return Where.apply(cond, a, b)
 
 # ================================================================ elementwise, unary
 
@@ -159,14 +166,17 @@ class Relu(Function):
         return np.maximum(a, 0)
 
     def backward(ctx, g):
-        # The step 1[a > 0] as an op of `a` (zero derivative), so that under create_graph the
-        # gradient stays connected to `a` and d2relu/da2 is 0, not an error (as in PyTorch).
+        # g where a > 0, exact zeros elsewhere (PyTorch's threshold_backward: an inf or NaN
+        # gradient does not leak through as 0 * inf). Plus a zero that is an op of `a` (Step),
+        # so that under create_graph the gradient stays connected to `a` and d2relu/da2 is 0,
+        # not an error (as in PyTorch).
         a = ctx.inputs[0]
-        return (g * Step._apply1(a, a.data > 0),)
+        keep = a.data > 0
+        return (_where(keep, g, 0.0) + Step._apply1(a, np.zeros_like(keep)),)
 
     # split: the recorded step must be an op of `a` (above); the raw one is the plain mask
     def backward_raw(ctx, g):
-        return (g * (ctx.inputs[0]._data > 0),)
+        return (np.where(ctx.inputs[0]._data > 0, g, 0),)
 
 
 class Step(Function):
@@ -198,7 +208,8 @@ class Clip(Function):
             keep &= d >= lo
         if hi is not None:
             keep &= d <= hi
-        return _mask(g, keep), None, None
+        # Exact zeros where clipped (PyTorch's where): an inf or NaN gradient does not leak.
+        return _where(keep, g, 0.0), None, None
 
 
 class Sign(Function):

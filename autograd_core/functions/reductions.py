@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from ..engine import Function
+from .shape import Pad
 
 # ================================================================ reductions
 
@@ -91,23 +92,40 @@ class Prod(Function):
         gk = g.reshape(kshape)
         if np.all(a.data != 0):
             return gk * ctx.output.reshape(kshape) / a, None, None
-        # With zeros present out/a is 0/0: form the product of the others directly
-        # (a constant here, so higher derivatives at such points are not available).
-        return gk * _prod_of_others(a.data, axis).astype(g.dtype), None, None
+        # With zeros present out/a is 0/0: form the product of the others directly, from
+        # Node ops, so that second and higher derivatives stay right at the zeros too.
+        return gk * _prod_of_others(a, axis), None, None
 
 
-def _prod_of_others(x: np.ndarray, axis: Any) -> np.ndarray:
-    axes = tuple(range(x.ndim)) if axis is None else (axis if isinstance(axis, tuple) else (axis,))
-    axes = tuple(a % x.ndim for a in axes) if x.ndim else ()
-    rest = [i for i in range(x.ndim) if i not in axes]
-    moved = np.transpose(x, rest + list(axes))
+def _prod_of_others(x: Any, axis: Any) -> Any:
+    """For each element, the product of the other elements it is reduced with: the product of
+    those before it times the product of those after it (differentiable Node ops)."""
+    nd = x.ndim
+    axes = tuple(range(nd)) if axis is None else (axis if isinstance(axis, tuple) else (axis,))
+    axes = tuple(a % nd for a in axes) if nd else ()
+    rest = [i for i in range(nd) if i not in axes]
+    perm = rest + list(axes)
+    moved = x.transpose(tuple(perm)) if nd else x
     flat = moved.reshape(moved.shape[: len(rest)] + (-1,))
-    ones = np.ones(flat.shape[:-1] + (1,), dtype=x.dtype)
-    left = np.concatenate([ones, np.cumprod(flat, axis=-1)[..., :-1]], axis=-1)
-    right = np.concatenate([np.cumprod(flat[..., ::-1], axis=-1)[..., :-1][..., ::-1], ones],
-                           axis=-1)
-    others = (left * right).reshape(moved.shape)
-    return np.transpose(others, np.argsort(rest + list(axes)))
+    if flat.shape[-1] <= 1:  # nothing else to multiply by: the empty product, 1
+        others = flat * 0.0 + 1.0
+    else:
+        others = _exclusive_cumprod(flat) * _exclusive_cumprod(flat[..., ::-1])[..., ::-1]
+    others = others.reshape(moved.shape)
+    return others.transpose(tuple(int(i) for i in np.argsort(perm))) if nd else others
+
+
+def _exclusive_cumprod(x: Any) -> Any:
+    """p[..., i] = x[..., 0] * ... * x[..., i - 1] (1 for i = 0) along the last axis, by
+    doubling (log2(n) whole-array products), so that it is a short chain of Node ops."""
+    n = x.shape[-1]
+    lead = ((0, 0),) * (x.ndim - 1)
+    p = Pad.apply(x[..., :-1], lead + ((1, 0),), 1.0)
+    d = 1
+    while d < n:
+        p = p * Pad.apply(p[..., :-d], lead + ((d, 0),), 1.0)
+        d *= 2
+    return p
 
 
 class LogSumExp(Function):

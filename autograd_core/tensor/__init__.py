@@ -1,29 +1,59 @@
-"""The Tensor front-end: `Tensor`, the creation functions and the module-level ops, numpy's names.
+"""The Tensor front-end: `Tensor`, the creation functions, the module-level ops, random
+streams and PyTorch's device and dtype names.
 
 Sits on the engine and the primitives (`autograd_core.functions`); the `autograd_core` package
 re-exports everything in `__all__` here.
 """
 
+from . import numpy_protocol as _numpy_protocol  # registers np.exp(t)... (numpy's dispatch)
 from ._validate import get_default_dtype, set_default_dtype
 from .creation import (
     arange,
+    as_tensor,
+    empty,
+    empty_like,
     eye,
+    from_numpy,
     full,
     full_like,
     linspace,
+    multinomial,
     ones,
     ones_like,
     rand,
+    rand_like,
+    randint,
     randn,
+    randn_like,
+    randperm,
     tensor,
     zeros,
     zeros_like,
 )
+from .devices import (
+    bool_,
+    device,
+    float16,
+    float32,
+    float64,
+    int8,
+    int16,
+    int32,
+    int64,
+    uint8,
+)
 from .ops import (
     abs,
+    all,
+    allclose,
+    amax,
+    amin,
+    any,
     argmax,
     argmin,
     broadcast_to,
+    cat,
+    chunk,
     clip,
     concatenate,
     cos,
@@ -32,6 +62,7 @@ from .ops import (
     flatten,
     floor,
     log,
+    log10,
     log_softmax,
     logsumexp,
     matmul,
@@ -40,7 +71,9 @@ from .ops import (
     mean,
     min,
     minimum,
+    mm,
     pad,
+    permute,
     prod,
     relu,
     reshape,
@@ -61,14 +94,22 @@ from .ops import (
     var,
     where,
 )
+from .random import Generator, initial_seed, manual_seed, numpy_rng, seed
 from .tensor import Tensor
+from .threads import get_num_threads, set_num_threads  # re-exported by the package face
 
 __all__ = [
     "Tensor", "set_default_dtype", "get_default_dtype", "tensor", "zeros", "ones", "full",
     "arange", "linspace", "eye", "rand", "randn", "zeros_like", "ones_like", "full_like",
-    "exp", "log", "sqrt", "abs", "sin", "cos", "tanh", "sigmoid", "relu", "clip", "sign",
-    "floor", "maximum", "minimum", "where", "matmul", "concatenate", "stack", "split",
-    "pad", "sum", "mean", "max", "min", "var", "std", "logsumexp", "prod", "argmax",
-    "argmin", "reshape", "transpose", "swapaxes", "flatten", "squeeze", "unsqueeze",
-    "expand_dims", "broadcast_to", "softmax", "log_softmax",
+    "empty", "empty_like", "randint", "randperm", "multinomial", "rand_like", "randn_like",
+    "from_numpy", "as_tensor",
+    "exp", "log", "log10", "sqrt", "abs", "sin", "cos", "tanh", "sigmoid", "relu", "clip",
+    "sign", "floor", "maximum", "minimum", "where", "matmul", "mm", "concatenate", "cat",
+    "stack", "split", "chunk", "pad", "sum", "mean", "max", "min", "amax", "amin", "var",
+    "std", "logsumexp", "prod", "argmax", "argmin", "all", "any", "allclose", "reshape",
+    "transpose", "permute", "swapaxes", "flatten", "squeeze", "unsqueeze", "expand_dims",
+    "broadcast_to", "softmax", "log_softmax",
+    "Generator", "manual_seed", "seed", "initial_seed", "numpy_rng",
+    "device", "float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8",
+    "bool_",
 ]

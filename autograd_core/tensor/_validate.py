@@ -31,21 +31,26 @@ def get_default_dtype() -> np.dtype:
 def _as_array(data: Any, dtype: Any, where: str) -> np.ndarray:
     """Validate and convert user data: numbers and lists -> default float, arrays keep dtype."""
     if isinstance(data, np.ndarray):
-        arr = data if dtype is None else data.astype(dtype, copy=False)
+        _plain(data, where)
+        arr = data if dtype is None else _cast(data, dtype, where)
     elif isinstance(data, (bool, np.bool_)):
         arr = np.asarray(data, dtype=dtype or bool)
     elif isinstance(data, np.generic):
-        arr = np.asarray(data, dtype=dtype)
+        arr = _cast(np.asarray(data), dtype, where) if dtype is not None else np.asarray(data)
     elif isinstance(data, Number):
         if isinstance(data, complex):
             raise TypeError(f"{where}: complex numbers are not supported, got {data!r}")
         try:
             arr = np.asarray(data, dtype=dtype or _default_dtype)
         except OverflowError:
-            raise ValueError(f"{where}: {data!r:.40} is too large for a float") from None
+            raise ValueError(f"{where}: {data!r:.40} is too large for dtype "
+                             f"{np.dtype(dtype or _default_dtype)}") from None
     elif isinstance(data, (list, tuple)):
         try:
             arr = np.asarray(data, dtype=dtype)
+        except OverflowError as e:
+            raise ValueError(f"{where}: a value does not fit dtype {np.dtype(dtype)}: {e}") \
+                from None
         except (ValueError, TypeError) as e:
             raise TypeError(f"{where}: cannot make an array from this {type(data).__name__} "
                             f"(ragged or non-numeric entries?): {e}") from None
@@ -62,7 +67,29 @@ def _as_array(data: Any, dtype: Any, where: str) -> np.ndarray:
     return arr
 
 
+def _plain(a: np.ndarray, where: str) -> None:
+    """Refuse masked arrays and np.matrix: the mask, or matrix's 2-D rules (`*` is a matrix
+    product there), would be dropped or applied silently."""
+    if isinstance(a, (np.ma.MaskedArray, np.matrix)):
+        raise TypeError(f"{where}: {type(a).__name__} is not supported (its mask or matrix "
+                        "rules would be lost); pass a plain array, e.g. np.asarray(x) or "
+                        "x.filled(...) for a masked array")
+
+
+def _cast(a: np.ndarray, dtype: Any, where: str) -> np.ndarray:
+    """`a` as `dtype`; a value that the dtype cannot hold is an error, not a silent wrap."""
+    d = np.dtype(dtype)
+    if d.kind in "iu" and a.dtype.kind == "f" and a.size:
+        with np.errstate(invalid="ignore"):
+            bad = ~np.isfinite(a) | (a < np.iinfo(d).min) | (a > np.iinfo(d).max)
+        if bad.any():
+            raise ValueError(f"{where}: {a[bad].flat[0]!r} does not fit dtype {d}")
+    return a.astype(d, copy=False)
+
+
 def _check_operand(x: Any, where: str) -> Any:
+    if isinstance(x, np.ndarray):
+        _plain(x, where)
     if isinstance(x, (np.ndarray, Number, np.generic, bool)) and not isinstance(x, complex):
         if isinstance(x, (np.ndarray, np.generic)) and x.dtype.kind not in "biuf":
             raise TypeError(f"{where}: unsupported dtype {x.dtype} (numbers and booleans only)")
@@ -85,10 +112,10 @@ def _reducible(src: tuple[int, ...], dst: tuple[int, ...]) -> bool:
 def _infer_shape(shape: tuple[int, ...], target: tuple[Any, ...], op: str) -> tuple[int, ...]:
     """Resolve a -1 in `target` and check the element count, with an error naming both shapes."""
     size = math.prod(shape)
-    try:
-        dims = [int(s) for s in target]
-    except (TypeError, ValueError):
-        raise TypeError(f"{op}: shape entries must be integers, got {target!r}") from None
+    if not all(isinstance(s, (int, np.integer)) and not isinstance(s, (bool, np.bool_))
+               for s in target):  # reshape((2.2, 2.7)) must not become (2, 2)
+        raise TypeError(f"{op}: shape entries must be integers, got {tuple(target)!r}")
+    dims = [int(s) for s in target]
     free = [i for i, s in enumerate(dims) if s == -1]
     known = math.prod(s for s in dims if s != -1)
     bad = len(free) > 1 or any(s < -1 for s in dims)
@@ -118,23 +145,29 @@ def _nonneg(n: int) -> float:
     return float(n) if n > 0 else 0.0
 
 
-def _check_axis(axis: Any, ndim: int, op: str, tuples: bool = True) -> Any:
-    """Normalize `axis` (None, int or tuple) or raise an error naming the op and the ndim."""
+def _check_axis(axis: Any, ndim: int, op: str, tuples: bool = True,
+                scalar_ok: bool = False) -> Any:
+    """Normalize `axis` (None, int or tuple) or raise an error naming the op and the ndim.
+
+    A 0-d tensor has no axes, so any int axis is an error (numpy's rule), unless `scalar_ok`
+    (softmax, PyTorch's functions): then 0 and -1 mean the whole tensor (None)."""
     if axis is None:
         return None
     if isinstance(axis, (tuple, list)):
         if not tuples:
             raise TypeError(f"{op}: axis must be an int, got {axis!r}")
-        out = tuple(_check_axis(a, ndim, op, False) for a in axis)
+        out = tuple(_check_axis(a, ndim, op, False, scalar_ok) for a in axis)
         if len(set(out)) != len(out):
             raise ValueError(f"{op}: repeated axis in {axis!r}")
         return out
     if isinstance(axis, (bool, np.bool_)) or not isinstance(axis, (int, np.integer)):
         raise TypeError(f"{op}: axis must be an int or a tuple of ints, got {axis!r}")
     a = int(axis)
-    if not -max(ndim, 1) <= a < max(ndim, 1):
+    n = max(ndim, 1) if scalar_ok else ndim
+    if not -n <= a < n:
         raise ValueError(f"{op}: axis {a} is out of range for a tensor with {ndim} "
-                         f"dimension{'s' if ndim != 1 else ''}")
+                         f"dimension{'s' if ndim != 1 else ''}"
+                         + (" (a 0-d tensor has no axes: use axis=None)" if not ndim else ""))
     return a % ndim if ndim else None
 
 

@@ -1,6 +1,6 @@
 """How a Tensor meets the engine: seeding, fitting, accumulating and checking gradients.
 
-The engine calls these through the Node interface (`_seed_grad`, `_fit_grad`, `_accumulate`,
+The engine calls these through the Node interface (`_seed_grad`, `_fit_grad`, `_grad_plus`,
 their `_raw` forms for the numpy fast path, `_check_finite`...); `Tensor` inherits them from
 `EngineHooks`. Kept apart from tensor.py, which is the user-facing API.
 """
@@ -60,9 +60,9 @@ class EngineHooks:
             g = g.astype(self._data.dtype)
         return g
 
-    def _accumulate(self: Tensor, g: Any) -> None:
+    def _grad_plus(self: Tensor, g: Any) -> Tensor:
         # Recorded (create_graph): `.grad` stays in the graph, so that it can be differentiated.
-        self.grad = g if self.grad is None else self.grad + g
+        return g if self._grad is None else self._grad + g
 
     def _wrap_grad(self: Tensor, g: Any) -> Tensor:
         return self._wrap(g if type(g) is np.ndarray else np.asarray(g))
@@ -81,18 +81,20 @@ class EngineHooks:
             g = g.astype(d.dtype)
         return g
 
-    def _accumulate_raw(self: Tensor, g: np.ndarray, stored: set[int]) -> None:
-        old = self.grad
+    def _grad_plus_raw(self: Tensor, g: np.ndarray, stored: set[int]) -> Tensor:
+        old = self._grad
+        if type(g) is not np.ndarray:  # a 0-d sum is a numpy scalar, which cannot be filled
+            g = np.asarray(g)
         if old is None:
             # Never let two `.grad`s (or a user's array) share memory: the first in-place
             # update of one would silently change the other.
             if id(g) in stored or not g.flags.owndata or not g.flags.writeable:
                 g = g.copy()
             stored.add(id(g))
-            self.grad = self._wrap(g)
-        else:
-            # Out of place: a reference the user kept to the old .grad stays what it was.
-            self.grad = self._wrap(old._data + g)
+            return self._wrap(g)
+        # Out of place: a reference the user kept to the old .grad stays what it was.
+        total = old._data + g
+        return self._wrap(total if type(total) is np.ndarray else np.asarray(total))
 
     def _check_finite(self: Tensor) -> str | None:
         d = self._data

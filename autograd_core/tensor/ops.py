@@ -7,12 +7,14 @@ Most are one line over a Tensor method; the ones numpy has only as functions (`w
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
 from .. import functions as fn
+from ._spelling import UNSET, one_axis
 from ._validate import _check_axis
 from .tensor import Tensor, _to_tensor
 
@@ -21,7 +23,8 @@ __all__ = [
     "floor", "maximum", "minimum", "where", "matmul", "concatenate", "stack", "split", "pad",
     "sum", "mean", "max", "min", "var", "std", "logsumexp", "prod", "argmax", "argmin",
     "reshape", "transpose", "swapaxes", "flatten", "squeeze", "unsqueeze", "expand_dims",
-    "broadcast_to", "softmax", "log_softmax",
+    "broadcast_to", "softmax", "log_softmax", "mm", "cat", "chunk", "amax", "amin", "all",
+    "any", "allclose", "log10", "permute",
 ]
 
 
@@ -123,14 +126,20 @@ def where(cond: Any, a: Any, b: Any) -> Tensor:
     return fn.Where.apply(c, ta, tb)
 
 
-def matmul(a: Any, b: Any) -> Tensor:
+def matmul(input: Any, other: Any) -> Tensor:
     """Matrix product, numpy's rules; the error names both shapes."""
-    ta, tb = _pair(a, b, "matmul")
+    ta, tb = _pair(input, other, "matmul")
     return ta.matmul(tb)
 
 
-def concatenate(tensors: Sequence[Any], axis: int = 0) -> Tensor:
-    """Join tensors along an existing axis."""
+def mm(input: Any, mat2: Any) -> Tensor:
+    """Matrix product of two 2-D tensors."""
+    return _t(input).mm(mat2)
+
+
+def concatenate(tensors: Sequence[Any], axis: Any = UNSET, *, dim: Any = UNSET) -> Tensor:
+    """Join tensors along an existing axis (`axis` or `dim`, 0 by default)."""
+    axis = one_axis("concatenate", axis, dim, 0)
     ts = [_t(x) for x in tensors]
     if not ts:
         raise ValueError("concatenate: need at least one tensor")
@@ -139,34 +148,51 @@ def concatenate(tensors: Sequence[Any], axis: int = 0) -> Tensor:
         raise ValueError("concatenate: zero-dimensional tensors cannot be concatenated")
     ax = _check_axis(axis, nd, "concatenate", tuples=False)
     for t in ts:
-        if t.ndim != nd or any(s != r for i, (s, r) in enumerate(zip(t.shape, ts[0].shape))
+        if t.ndim != nd or builtins.any(s != r for i, (s, r) in enumerate(zip(t.shape, ts[0].shape))
                                if i != ax):
             raise ValueError(f"concatenate: shapes {[x.shape for x in ts]} differ outside "
                              f"axis {ax}")
     return fn.Concatenate.apply(ax, *ts)
 
 
-def stack(tensors: Sequence[Any], axis: int = 0) -> Tensor:
-    """Join tensors along a new axis."""
+def cat(tensors: Sequence[Any], dim: Any = UNSET, *, axis: Any = UNSET) -> Tensor:
+    """PyTorch's name for concatenate."""
+    return concatenate(tensors, dim=one_axis("cat", axis, dim, 0))
+
+
+def stack(tensors: Sequence[Any], axis: Any = UNSET, *, dim: Any = UNSET) -> Tensor:
+    """Join tensors along a new axis (`axis` or `dim`, 0 by default)."""
+    axis = one_axis("stack", axis, dim, 0)
     ts = [_t(x) for x in tensors]
     if not ts:
         raise ValueError("stack: need at least one tensor")
-    if any(t.shape != ts[0].shape for t in ts):
+    if builtins.any(t.shape != ts[0].shape for t in ts):
         raise ValueError(f"stack: all tensors need the same shape, got {[t.shape for t in ts]}")
     ax = _check_axis(axis, ts[0].ndim + 1, "stack", tuples=False)
     return concatenate([t.unsqueeze(ax) for t in ts], axis=ax)
 
 
-def split(x: Any, indices_or_sections: Any, axis: int = 0) -> list[Tensor]:
-    """Split along `axis` into equal sections or at the given indices (numpy's meaning)."""
-    return _t(x).split(indices_or_sections, axis)
+def split(x: Any, split_size_or_sections: Any, *args: Any, **kwargs: Any) -> list[Tensor]:
+    """PyTorch's split: pieces of a given size, or of the sizes in a list (see Tensor.split)."""
+    return _t(x).split(split_size_or_sections, *args, **kwargs)
+
+
+def chunk(x: Any, chunks: int, *args: Any, **kwargs: Any) -> list[Tensor]:
+    """At most `chunks` pieces of equal length."""
+    return _t(x).chunk(chunks, *args, **kwargs)
 
 
 def pad(x: Any, pad_width: Any, constant_values: float = 0.0) -> Tensor:
     """Pad with a constant, numpy's `pad_width` forms (int, (before, after), or per axis)."""
     x = _t(x)
+    if x.ndim == 0:
+        raise ValueError("pad: a 0-d tensor has no axes to pad; reshape it first, e.g. "
+                         "x.reshape(1)")
     try:
-        pw = np.broadcast_to(np.asarray(pad_width, dtype=int), (x.ndim, 2))
+        raw = np.asarray(pad_width)
+        if raw.dtype.kind not in "iu":  # 1.5 must not become 1
+            raise TypeError
+        pw = np.broadcast_to(raw.astype(int), (x.ndim, 2))
     except (ValueError, TypeError):
         raise ValueError(f"pad: pad_width {pad_width!r} does not fit a tensor with {x.ndim} "
                          "dimensions (give an int, (before, after), or one pair per axis)") \
@@ -176,54 +202,88 @@ def pad(x: Any, pad_width: Any, constant_values: float = 0.0) -> Tensor:
     return fn.Pad.apply(x, tuple(map(tuple, pw.tolist())), constant_values)
 
 
-def sum(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:  # noqa: A001
+# The reductions and shape functions take the method's arguments, in either spelling
+# (`sum(x, 0)`, `sum(x, axis=0)`, `sum(x, dim=0, keepdim=True)`).
+def sum(x: Any, *args: Any, **kwargs: Any) -> Tensor:  # noqa: A001
     """Sum over `axis`."""
-    return _t(x).sum(axis, keepdims)
+    return _t(x).sum(*args, **kwargs)
 
 
-def mean(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
+def mean(x: Any, *args: Any, **kwargs: Any) -> Tensor:
     """Mean over `axis`."""
-    return _t(x).mean(axis, keepdims)
+    return _t(x).mean(*args, **kwargs)
 
 
-def max(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:  # noqa: A001
-    """Maximum over `axis`."""
-    return _t(x).max(axis, keepdims)
+def max(x: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: A001
+    """PyTorch's max: a Tensor, `(values, indices)` along one dim, or the elementwise max."""
+    return _t(x).max(*args, **kwargs)
 
 
-def min(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:  # noqa: A001
-    """Minimum over `axis`."""
-    return _t(x).min(axis, keepdims)
+def min(x: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: A001
+    """PyTorch's min: a Tensor, `(values, indices)` along one dim, or the elementwise min."""
+    return _t(x).min(*args, **kwargs)
 
 
-def var(x: Any, axis: Any = None, keepdims: bool = False, ddof: int = 0) -> Tensor:
-    """Variance over `axis`."""
-    return _t(x).var(axis, keepdims, ddof)
+def amax(x: Any, *args: Any, **kwargs: Any) -> Tensor:
+    """Maximum over `axis`, values only."""
+    return _t(x).amax(*args, **kwargs)
 
 
-def std(x: Any, axis: Any = None, keepdims: bool = False, ddof: int = 0) -> Tensor:
-    """Standard deviation over `axis`."""
-    return _t(x).std(axis, keepdims, ddof)
+def amin(x: Any, *args: Any, **kwargs: Any) -> Tensor:
+    """Minimum over `axis`, values only."""
+    return _t(x).amin(*args, **kwargs)
 
 
-def logsumexp(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
+def var(x: Any, *args: Any, **kwargs: Any) -> Tensor:
+    """Variance over `axis` (PyTorch's default correction=1)."""
+    return _t(x).var(*args, **kwargs)
+
+
+def std(x: Any, *args: Any, **kwargs: Any) -> Tensor:
+    """Standard deviation over `axis` (PyTorch's default correction=1)."""
+    return _t(x).std(*args, **kwargs)
+
+
+def logsumexp(x: Any, *args: Any, **kwargs: Any) -> Tensor:
     """Stable log(sum(exp(x))) over `axis`."""
-    return _t(x).logsumexp(axis, keepdims)
+    return _t(x).logsumexp(*args, **kwargs)
 
 
-def prod(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
+def prod(x: Any, *args: Any, **kwargs: Any) -> Tensor:
     """Product over `axis`."""
-    return _t(x).prod(axis, keepdims)
+    return _t(x).prod(*args, **kwargs)
 
 
-def argmax(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
+def argmax(x: Any, *args: Any, **kwargs: Any) -> Tensor:
     """Index of the maximum."""
-    return _t(x).argmax(axis, keepdims)
+    return _t(x).argmax(*args, **kwargs)
 
 
-def argmin(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
+def argmin(x: Any, *args: Any, **kwargs: Any) -> Tensor:
     """Index of the minimum."""
-    return _t(x).argmin(axis, keepdims)
+    return _t(x).argmin(*args, **kwargs)
+
+
+def all(x: Any, *args: Any, **kwargs: Any) -> Tensor:  # noqa: A001
+    """True where every element is true (a boolean Tensor)."""
+    return _t(x).all(*args, **kwargs)
+
+
+def any(x: Any, *args: Any, **kwargs: Any) -> Tensor:  # noqa: A001
+    """True where any element is true (a boolean Tensor)."""
+    return _t(x).any(*args, **kwargs)
+
+
+def allclose(input: Any, other: Any, rtol: float = 1e-05, atol: float = 1e-08,
+             equal_nan: bool = False) -> bool:
+    """True when |input - other| <= atol + rtol * |other| everywhere (a Python bool)."""
+    return bool(np.allclose(_t(input).data, _t(other).data, rtol=rtol, atol=atol,
+                            equal_nan=equal_nan))
+
+
+def log10(x: Any) -> Tensor:
+    """Base-10 logarithm."""
+    return _t(x).log10()
 
 
 def reshape(x: Any, *shape: Any) -> Tensor:
@@ -231,9 +291,14 @@ def reshape(x: Any, *shape: Any) -> Tensor:
     return _t(x).reshape(*shape)
 
 
-def transpose(x: Any, *axes: Any) -> Tensor:
-    """Permute axes."""
-    return _t(x).transpose(*axes)
+def transpose(x: Any, *axes: Any, **kwargs: Any) -> Tensor:
+    """Swap two axes given one by one (PyTorch), or permute by one tuple (numpy)."""
+    return _t(x).transpose(*axes, **kwargs)
+
+
+def permute(x: Any, *dims: Any) -> Tensor:
+    """Reorder all the axes."""
+    return _t(x).permute(*dims)
 
 
 def swapaxes(x: Any, axis1: int, axis2: int) -> Tensor:
@@ -241,19 +306,19 @@ def swapaxes(x: Any, axis1: int, axis2: int) -> Tensor:
     return _t(x).swapaxes(axis1, axis2)
 
 
-def flatten(x: Any, start_axis: int = 0) -> Tensor:
-    """Merge axes from `start_axis` on."""
-    return _t(x).flatten(start_axis)
+def flatten(x: Any, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+    """Merge the axes from `start_dim` to `end_dim`."""
+    return _t(x).flatten(start_dim, end_dim)
 
 
-def squeeze(x: Any, axis: Any = None) -> Tensor:
+def squeeze(x: Any, *args: Any, **kwargs: Any) -> Tensor:
     """Drop size-1 axes."""
-    return _t(x).squeeze(axis)
+    return _t(x).squeeze(*args, **kwargs)
 
 
-def unsqueeze(x: Any, axis: int) -> Tensor:
+def unsqueeze(x: Any, *args: Any, **kwargs: Any) -> Tensor:
     """Insert a size-1 axis."""
-    return _t(x).unsqueeze(axis)
+    return _t(x).unsqueeze(*args, **kwargs)
 
 
 expand_dims = unsqueeze
@@ -264,11 +329,11 @@ def broadcast_to(x: Any, shape: Sequence[int]) -> Tensor:
     return _t(x).broadcast_to(shape)
 
 
-def softmax(x: Any, axis: int = -1) -> Tensor:
-    """Stable softmax along `axis`."""
-    return _t(x).softmax(axis)
+def softmax(x: Any, *args: Any, **kwargs: Any) -> Tensor:
+    """Stable softmax along `axis` (or `dim`)."""
+    return _t(x).softmax(*args, **kwargs)
 
 
-def log_softmax(x: Any, axis: int = -1) -> Tensor:
-    """Stable log-softmax along `axis`."""
-    return _t(x).log_softmax(axis)
+def log_softmax(x: Any, *args: Any, **kwargs: Any) -> Tensor:
+    """Stable log-softmax along `axis` (or `dim`)."""
+    return _t(x).log_softmax(*args, **kwargs)

@@ -16,6 +16,7 @@ import numpy as np
 
 from .. import functions as fn
 from ..engine import Function, Node
+from . import _dispatch
 from ._validate import (
     _as_array,
     _check_matmul,
@@ -26,17 +27,18 @@ from .engine_hooks import EngineHooks
 from .inplace import InPlaceOps
 from .math_ops import MathOps
 from .shaping import ShapeOps
+from .torch_surface import TorchSurface
 
 
-class Tensor(MathOps, ShapeOps, InPlaceOps, EngineHooks, Node):
+class Tensor(MathOps, ShapeOps, InPlaceOps, TorchSurface, EngineHooks, Node):
     """An n-dimensional array that records the operations made with it, for `backward()`."""
 
-    __slots__ = ("_data", "grad", "name", "_version", "_modified_at")
+    __slots__ = ("_data", "_grad", "name", "_version", "_modified_at")
     __array_priority__ = 1000  # make `ndarray + Tensor` call Tensor.__radd__
     __hash__ = Node.__hash__  # __eq__ is elementwise, identity stays the hash
 
     _out_type: type[Tensor]
-    grad: Tensor | None
+    _grad: Tensor | None
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None,
                  name: str | None = None) -> None:
@@ -45,7 +47,7 @@ class Tensor(MathOps, ShapeOps, InPlaceOps, EngineHooks, Node):
             raise TypeError(f"Tensor: only floating-point tensors can require grad, got dtype "
                             f"{arr.dtype}; pass dtype=np.float32 (or float64)")
         self._data = arr
-        self.grad = None
+        self._grad = None
         self.name = name
         self._fn = None
         self.requires_grad = bool(requires_grad)
@@ -59,7 +61,7 @@ class Tensor(MathOps, ShapeOps, InPlaceOps, EngineHooks, Node):
         """A constant Tensor around an existing array (no checks: internal fast path)."""
         t = object.__new__(Tensor)
         t._data = arr
-        t.grad = None
+        t._grad = None
         t.name = None
         t._fn = None
         t.requires_grad = False
@@ -77,7 +79,7 @@ class Tensor(MathOps, ShapeOps, InPlaceOps, EngineHooks, Node):
     def _from_op(data: Any, fn: Function | None) -> Tensor:
         t = object.__new__(Tensor)
         t._data = data if type(data) is np.ndarray else np.asarray(data)
-        t.grad = None
+        t._grad = None
         t.name = None
         t._fn = fn
         t.requires_grad = fn is not None
@@ -105,7 +107,7 @@ class Tensor(MathOps, ShapeOps, InPlaceOps, EngineHooks, Node):
         return self._data.shape
 
     @property
-    def ndim(self) -> int:
+    def ndim(self) -> builtins.int:
         """Number of dimensions."""
         return self._data.ndim
 
@@ -114,12 +116,7 @@ class Tensor(MathOps, ShapeOps, InPlaceOps, EngineHooks, Node):
         """The numpy dtype."""
         return self._data.dtype
 
-    @property
-    def size(self) -> int:
-        """Number of elements (numpy's meaning)."""
-        return self._data.size
-
-    def numel(self) -> int:
+    def numel(self) -> builtins.int:
         """Number of elements (PyTorch's name)."""
         return self._data.size
 
@@ -165,28 +162,50 @@ class Tensor(MathOps, ShapeOps, InPlaceOps, EngineHooks, Node):
         return self
 
     def astype(self, dtype: Any) -> Tensor:
-        """A copy with another dtype; differentiable between float dtypes."""
+        """A copy with another dtype; differentiable between float dtypes.
+
+        numpy's astype: a new node even for the same dtype (`float()` and `double()` are
+        PyTorch's, and give the tensor itself when nothing changes).
+        """
         d = np.dtype(dtype)
         if d.kind not in "biuf":
             raise TypeError(f"astype: unsupported dtype {d} (numbers and booleans only)")
-        if d == self.dtype:
-            return self
         if self.requires_grad and d.kind == "f":
             return fn.Cast.apply(self, d)
         return Tensor._wrap(self._data.astype(d))
 
     def float(self) -> Tensor:
-        """Cast to float32."""
-        return self.astype(np.float32)
+        """Cast to float32 (PyTorch's: the tensor itself when it is float32 already)."""
+        return self if self._data.dtype == np.float32 else self.astype(np.float32)
 
     def double(self) -> Tensor:
-        """Cast to float64."""
-        return self.astype(np.float64)
+        """Cast to float64 (PyTorch's: the tensor itself when it is float64 already)."""
+        return self if self._data.dtype == np.float64 else self.astype(np.float64)
+
+    def long(self) -> Tensor:
+        """Cast to int64 (no gradient flows through an integer tensor)."""
+        return self.astype(np.int64)
+
+    def int(self) -> Tensor:
+        """Cast to int32."""
+        return self.astype(np.int32)
+
+    def bool(self) -> Tensor:
+        """Cast to bool."""
+        return self.astype(np.bool_)
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
         return self._data if dtype is None else self._data.astype(dtype)
 
-    def __len__(self) -> int:
+    # numpy's dispatch protocols: np.exp(t), np.sum(t, axis=0)... give Tensors on the graph;
+    # the handlers live in numpy_protocol.py (registered in _dispatch.handlers).
+    def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        return _dispatch.handlers["ufunc"](ufunc, method, inputs, kwargs)
+
+    def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
+        return _dispatch.handlers["function"](func, args, kwargs)
+
+    def __len__(self) -> builtins.int:
         if self._data.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
         return len(self._data)
@@ -196,7 +215,7 @@ class Tensor(MathOps, ShapeOps, InPlaceOps, EngineHooks, Node):
             raise TypeError("iteration over a 0-d tensor")
         return (self[i] for i in range(len(self._data)))
 
-    def __bool__(self) -> bool:
+    def __bool__(self) -> builtins.bool:
         if self._data.size != 1:
             raise ValueError(f"The truth value of a tensor of shape {self.shape} is ambiguous; "
                              "use .any() or .all()")
@@ -205,10 +224,10 @@ class Tensor(MathOps, ShapeOps, InPlaceOps, EngineHooks, Node):
     def __float__(self) -> builtins.float:
         return float(self.item())
 
-    def __int__(self) -> int:
+    def __int__(self) -> builtins.int:
         return int(self.item())
 
-    def __index__(self) -> int:
+    def __index__(self) -> builtins.int:
         if self._data.dtype.kind not in "iu" or self._data.size != 1:
             raise TypeError("only integer tensors of one element can be used as an index")
         return int(self._data.item())
@@ -226,14 +245,6 @@ class Tensor(MathOps, ShapeOps, InPlaceOps, EngineHooks, Node):
         if self.name:
             extra += f", name={self.name!r}"
         return f"tensor({body}{extra})"
-
-    def any(self) -> bool:
-        """True if any element is true."""
-        return bool(np.any(self._data))
-
-    def all(self) -> bool:
-        """True if every element is true."""
-        return bool(np.all(self._data))
 
     def _coerce(self, other: Any) -> Tensor:
         """An operand of an in-place op as a Tensor, by the rules of `_to_tensor`."""
@@ -277,7 +288,8 @@ class Tensor(MathOps, ShapeOps, InPlaceOps, EngineHooks, Node):
         return fn.Div._apply2(_to_tensor(other, self), self)
 
     def __pow__(self, other: Any) -> Tensor:
-        if isinstance(other, (int, float)) and not isinstance(other, bool):
+        t = type(other)
+        if (t is float or t is int) and self._data.dtype.kind == "f" and abs(other) < 2 ** 63:
             return fn.PowScalar._apply1(self, other)
         return fn.Pow._apply2(self, _to_tensor(other, self))
 
@@ -328,7 +340,11 @@ class Tensor(MathOps, ShapeOps, InPlaceOps, EngineHooks, Node):
     # ---- comparisons: boolean tensors, never differentiable
     def _compare(self, other: Any, op: Any) -> Tensor:
         o = other._data if isinstance(other, Tensor) else _check_operand(other, op.__name__)
-        return Tensor._wrap(op(self._data, o))
+        try:
+            return Tensor._wrap(np.asarray(op(self._data, o)))
+        except OverflowError:
+            raise ValueError(f"{op.__name__}: {other!r:.40} does not fit the tensor's dtype "
+                             f"{self.dtype}") from None
 
     def __lt__(self, other: Any) -> Tensor:
         return self._compare(other, np.less)
@@ -359,20 +375,19 @@ Tensor._out_type = Tensor
 
 
 def _to_tensor(x: Any, like: Tensor) -> Tensor:
-    """An operand as a Tensor; Python numbers take `like`'s float dtype (numpy's weak scalars)."""
+    """An operand as a Tensor, by numpy's promotion rule (NEP 50): Python numbers are weak
+    (they take `like`'s dtype where its kind can hold them: int tensor * 2.5 is float64), numpy
+    scalars and arrays keep their dtype (a float64 scalar makes a float32 tensor float64)."""
     if isinstance(x, Tensor):
         return x
-    if isinstance(x, (int, float)) and not isinstance(x, bool):
-        kind = like._data.dtype.kind
-        dt = like._data.dtype if kind == "f" else (get_default_dtype() if isinstance(x, float)
-                                                   else like._data.dtype)
-        if kind == "b":
-            dt = get_default_dtype() if isinstance(x, float) else np.dtype(np.int64)
+    t = type(x)
+    if t is float or t is int or t is bool:
+        dt = np.result_type(like._data.dtype, x)
         try:
             return Tensor._wrap(np.asarray(x, dtype=dt))
         except OverflowError:
-            raise ValueError(f"Tensor arithmetic: {x!r:.40} does not fit the tensor's dtype "
-                             f"{dt}") from None
+            raise ValueError(f"Tensor arithmetic: {x!r:.40} does not fit the dtype {dt} of a "
+                             "tensor it is combined with") from None
     if isinstance(x, Node):
         raise TypeError(f"cannot combine a Tensor with a {type(x).__name__}; Value and Tensor "
                         "are separate front-ends (use Tensor(v.data) to convert)")

@@ -19,20 +19,20 @@ from __future__ import annotations
 
 from numbers import Real
 from typing import Any
+from weakref import ref as _weakref
 
-from ..engine import Function, Node
+from ..engine import Function, Node, no_grad
 from .primitives import (
     _INF,
     _Abs,
     _Add,
-    _Div,
+    _div,
     _Dot,
     _Elu,
     _Exp,
     _LeakyRelu,
     _Log,
     _Mul,
-    _Neg,
     _Pow,
     _PowConst,
     _Relu,
@@ -100,8 +100,8 @@ class Value(Node):
     def _fit_grad(self, g: Node, fn: Function, i: int) -> Node:
         return g
 
-    def _accumulate(self, g: Node) -> None:
-        self.grad += g.data  # type: ignore[attr-defined]
+    def _grad_plus(self, g: Node) -> float:
+        return self.grad + g.data  # type: ignore[attr-defined]
 
     def _wrap_grad(self, g: Any) -> Value:
         return _const(g)
@@ -119,8 +119,8 @@ class Value(Node):
         raise TypeError(f"{type(fn).__name__}.backward returned a {type(g).__name__} as the "
                         f"gradient for input {i}; return a Value (or a number), or None")
 
-    def _accumulate_raw(self, g: float, stored: set[int]) -> None:
-        self.grad += g
+    def _grad_plus_raw(self, g: float, stored: set[int]) -> float:
+        return self.grad + g
 
     def _check_finite(self) -> str | None:
         d = self.data
@@ -149,7 +149,13 @@ class Value(Node):
 
     @property
     def _op(self) -> str:
-        return _OP_SYMBOLS.get(type(self._fn).__name__, self._fn.name) if self._fn else ""
+        fn = self._fn
+        if fn is None:
+            return ""
+        if type(fn) is _PowConst and fn.inputs is not None:  # micrograd writes "**-1"
+            c = fn.inputs[1]
+            return f"**{int(c) if float(c).is_integer() else c}"
+        return _OP_SYMBOLS.get(type(fn).__name__, fn.name)
 
     def __repr__(self) -> str:
         return f"Value(data={self.data}, grad={self.grad})"
@@ -162,33 +168,39 @@ class Value(Node):
         """A new Value with the same data and no history."""
         return Value(self.data, self.label, requires_grad=False)
 
-    # ---- arithmetic
+    # ---- arithmetic, built as micrograd builds it: a number becomes a Value in the graph
+    # that gets its gradient too, `-a` is `a * -1`, `a - b` is `a + (-b)` and `a / b` is
+    # `a * b**-1`, so every node and every gradient is the one micrograd's lecture shows.
     def __add__(self, other: Any) -> Value:
-        return _Add._apply2(self, other if isinstance(other, Value) else _const(other))
+        return _Add._apply2(self, other if isinstance(other, Value) else _number(other, self))
 
     def __radd__(self, other: Any) -> Value:
-        return _Add._apply2(_const(other), self)
+        return _Add._apply2(_number(other, self), self)
 
     def __mul__(self, other: Any) -> Value:
-        return _Mul._apply2(self, other if isinstance(other, Value) else _const(other))
+        return _Mul._apply2(self, other if isinstance(other, Value) else _number(other, self))
 
     def __rmul__(self, other: Any) -> Value:
-        return _Mul._apply2(_const(other), self)
+        return _Mul._apply2(_number(other, self), self)
 
     def __truediv__(self, other: Any) -> Value:
-        return _Div._apply2(self, other if isinstance(other, Value) else _const(other))
+        if isinstance(other, Value):
+            return _Mul._apply2(self, _PowConst._apply1(other, -1.0))
+        return _Mul._apply2(self, _number(_div(1.0, _check_number(other, "Value /")), self))
 
     def __rtruediv__(self, other: Any) -> Value:
-        return _Div._apply2(_const(other), self)
+        return _Mul._apply2(_number(other, self), _PowConst._apply1(self, -1.0))
 
     def __sub__(self, other: Any) -> Value:
-        return _Add._apply2(self, -(other if isinstance(other, Value) else _const(other)))
+        if isinstance(other, Value):
+            return _Add._apply2(self, -other)
+        return _Add._apply2(self, _number(-_check_number(other, "Value -"), self))
 
     def __rsub__(self, other: Any) -> Value:
-        return _Add._apply2(_const(other), -self)
+        return _Add._apply2(_number(other, self), -self)
 
     def __neg__(self) -> Value:
-        return _Neg._apply1(self)
+        return _Mul._apply2(self, _number(-1.0, self))
 
     def __pos__(self) -> Value:
         return self
@@ -248,21 +260,44 @@ class Value(Node):
     @staticmethod
     def sum(values: Any, start: Any = 0.0) -> Value:
         """The sum of many Values as one node (faster than chaining `+`)."""
-        vals = [v if isinstance(v, Value) else _const(v) for v in values]
+        values = list(values)
+        like = _any_grad(values, start)
+        vals = [v if isinstance(v, Value) else _number(v, like) for v in values]
         if not isinstance(start, Value) and start == 0.0 and vals:
             return _Sum.apply(*vals)
-        vals.append(start if isinstance(start, Value) else _const(start))
+        vals.append(start if isinstance(start, Value) else _number(start, like))
         return _Sum.apply(*vals)
 
     @staticmethod
     def dot(ws: Any, xs: Any, bias: Any = 0.0) -> Value:
         """sum_i ws[i] * xs[i] + bias as one node (micrograd's neuron, fused)."""
-        ws = [w if isinstance(w, Value) else _const(w) for w in ws]
-        xs = [x if isinstance(x, Value) else _const(x) for x in xs]
+        ws, xs = list(ws), list(xs)
+        like = _any_grad(ws, xs, bias)
+        ws = [w if isinstance(w, Value) else _number(w, like) for w in ws]
+        xs = [x if isinstance(x, Value) else _number(x, like) for x in xs]
         if len(ws) != len(xs):
             raise ValueError(f"Value.dot: {len(ws)} weights but {len(xs)} inputs")
-        b = bias if isinstance(bias, Value) else _const(bias)
+        b = bias if isinstance(bias, Value) else _number(bias, like)
         return _Dot.apply(*ws, *xs, b)
+
+    # ---- micrograd's by-hand backprop: `o.grad = 1.0; o._backward(); n._backward()...`
+    def _backward(self) -> None:
+        """One step of backprop by hand, as micrograd's: add this node's `grad` times each local
+        derivative into its inputs' `.grad` (a leaf has nothing to do)."""
+        fn = self._fn
+        if fn is None or fn.inputs is None:
+            return
+        cls = type(fn)
+        if cls.saves_output and (fn._outref is None or fn._outref() is None):
+            fn._outref = _weakref(self)  # freed by an earlier backward(); this node is it
+        with no_grad():
+            gin = cls.backward_raw(fn, self.grad) if cls.backward_raw is not None \
+                else cls.backward(fn, _const(self.grad))
+        if type(gin) is not tuple:
+            gin = (gin,)
+        for i, (x, gx) in enumerate(zip(fn.inputs, gin)):
+            if gx is not None and isinstance(x, Value) and fn.needs_input_grad[i]:
+                x.grad += x._fit_raw(gx, fn, i)
 
 
 Value._out_type = Value
@@ -272,8 +307,25 @@ _OP_SYMBOLS = {"_Add": "+", "_Mul": "*", "_Div": "/", "_Neg": "neg", "_PowConst"
                "_Sigmoid": "sigmoid", "_Relu": "ReLU", "_Sum": "sum", "_Dot": "dot"}
 
 
+def _any_grad(*groups: Any) -> Value | None:
+    """A Value among `groups` (Values or lists of them) that requires grad, or None."""
+    for g in groups:
+        for v in (g if isinstance(g, list) else (g,)):
+            if isinstance(v, Value) and v.requires_grad:
+                return v
+    return None
+
+
+def _number(x: Any, like: Value | None) -> Value:
+    """A number met in arithmetic, as micrograd wraps it: a leaf Value that gets its gradient
+    whenever the Value it meets (`like`) requires one."""
+    v = _const(x)
+    v.requires_grad = like is not None and like.requires_grad
+    return v
+
+
 def _const(x: Any) -> Value:
-    """A Value that needs no gradient: numbers met in arithmetic."""
+    """A Value that needs no gradient (seeds, zeros, the constants of backward formulas)."""
     v = object.__new__(Value)
     v.data = _check_number(x, "Value arithmetic")
     v.grad = 0.0

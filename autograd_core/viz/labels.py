@@ -1,8 +1,9 @@
-"""What a drawing says about each node: the options (`Style`), the text of data and gradient
-fields, op labels, and the gradient heat colours with their legend.
+"""What a drawing says about each node: the options (`Style`), the text of the data and
+gradient fields, and op labels.
 
-Tensors show name, shape and dtype, their numbers when small, else summary statistics. dot.py
-assembles these pieces into DOT text.
+Tensors show name, shape and dtype, their numbers when small, else summary statistics (from
+summary.py, so a skeleton kept after backward() is drawn the same way). dot.py assembles these
+pieces into DOT text; heat.py has the colours.
 """
 
 from __future__ import annotations
@@ -14,12 +15,10 @@ from typing import Any
 import numpy as np
 
 from .modules import ModuleTrace
+from .summary import Summary, summarize
 
-# Heat palette: cool blue (small, vanishing) through pale yellow to red (large, exploding).
-_PALETTE = ["#3b6fb6", "#9cc6e4", "#f5dc6e", "#f39c4a", "#d7392b"]
-_ZERO_FILL = "#e0e0e0"
-_ZERO_EDGE = "#d62728"
 _CURRENT = "#ffd54f"
+_DONE = "#e8f5e9"
 _HOT_EDGE = "#e65100"
 _OP_SYMBOLS = {"_Add": "+", "_Mul": "*", "_Div": "/", "_Neg": "neg", "_PowConst": "**",
                "_Pow": "**", "_Exp": "exp", "_Log": "log", "_Tanh": "tanh", "_Sqrt": "sqrt",
@@ -46,8 +45,9 @@ class Style:
     rankdir: str = "LR"
     heat: bool = False
     names: dict[int, str] = field(default_factory=dict)
-    grads: dict[int, Any] = field(default_factory=dict)
-    grad_note: str = ""
+    grads: dict[int, Summary] = field(default_factory=dict)
+    data: dict[int, Summary] = field(default_factory=dict)  # filled lazily from the nodes
+    dead: dict[int, str] = field(default_factory=dict)  # node index -> dead-unit note
     steps: dict[int, int] = field(default_factory=dict)  # node index -> backward step (1-based)
     local: dict[tuple[int, int], float] = field(default_factory=dict)
     node_mod: list[str | None] | None = None
@@ -87,124 +87,53 @@ def _is_tensor(n: Any) -> bool:
     return hasattr(n, "dtype")
 
 
-def _array_text(a: np.ndarray) -> str:
-    a = np.asarray(a)
-    if a.ndim == 0 and a.dtype.kind in "biuf":
-        return num(float(a))
+def _values_text(sm: Summary) -> str:
+    """The entries of a small array, shaped as numpy prints them (one line)."""
+    vals = sm.values or ()
+    if sm.shape == () and vals:
+        v = vals[0]
+        return num(v) if isinstance(v, (int, float)) else str(v)
+    a = np.array(vals).reshape(sm.shape)
     return np.array2string(a, separator=", ", max_line_width=10_000,
                            formatter={"float_kind": lambda v: f"{v:.4g}"}).replace("\n", "")
 
 
-def _data_text(n: Any) -> str:
-    if not _is_tensor(n):
-        return f"data {num(n.data)}"
-    d = np.asarray(n.data)
-    if d.size <= 6:
-        return f"data {_array_text(d)}"
-    if d.dtype.kind not in "biuf":
-        return ""
-    with np.errstate(all="ignore"):
-        f = d.astype(np.float64)
-        lo, mean, hi = float(np.nanmin(f)), float(np.nanmean(f)), float(np.nanmax(f))
-        return f"min {num(lo)}  mean {num(mean)}  max {num(hi)}"
+def data_summary(n: Any) -> Summary:
+    """The Summary of a node's data: a live node's array, or what a skeleton kept."""
+    kept = getattr(n, "data_summary", None)
+    if kept is not None:
+        return kept  # type: ignore[no-any-return]
+    if not hasattr(n, "data"):  # a skeleton's node: backward() kept no numbers for it
+        gone = "data gone" if n._fn is None else "data freed by backward()"
+        return Summary(tuple(n.shape), numeric=False, note=gone)
+    return summarize(n.data)
 
 
-def _grad_text(n: Any, g: Any, prefix: str = "grad") -> str:
+def _data_text(n: Any, sm: Summary) -> str:
     if not _is_tensor(n):
-        return f"{prefix} {num(g)}"
-    a = np.asarray(g)
-    if a.size <= 6:
-        return f"{prefix} {_array_text(a)}"
-    zeros = int(np.count_nonzero(a == 0))
-    text = f"{prefix} norm {num(float(np.linalg.norm(a.astype(np.float64))))}"
-    if zeros:
-        text += f", {100 * zeros / a.size:.0f}% zero"
-    dead = dead_columns(a)
-    if dead:
-        text += f"\n{dead} of {a.shape[-1]} columns all zero"
+        return f"data {num(sm.values[0])}" if sm.values else ""
+    if sm.values is not None:
+        return f"data {_values_text(sm)}"
+    if not sm.numeric:
+        return sm.note
+    return f"min {num(sm.lo)}  mean {num(sm.mean)}  max {num(sm.hi)}"
+
+
+def _grad_text(n: Any, g: Summary, prefix: str = "grad") -> str:
+    if not _is_tensor(n):
+        return f"{prefix} {num(g.values[0])}" if g.values else prefix
+    if g.values is not None:
+        return f"{prefix} {_values_text(g)}"
+    text = f"{prefix} norm {num(g.norm)}"
+    if g.zeros:
+        text += f", {100 * g.zeros / max(g.size, 1):.0f}% zero"
     return text
-
-
-def dead_columns(a: Any) -> int:
-    """How many last-axis slices of a gradient are entirely zero (dead units for a batch of
-    pre-activations of shape (batch, units)); 0 for arrays of fewer than 2 dimensions."""
-    a = np.asarray(a)
-    if a.ndim < 2 or a.size == 0 or a.shape[-1] < 2:
-        return 0
-    return int(np.count_nonzero(~a.reshape(-1, a.shape[-1]).any(axis=0)))
-
-
-def flagged(n: Any, g: Any) -> bool:
-    """True when the gradient is exactly zero, or a whole column of it is (dead units)."""
-    return magnitude(n, g) == 0 or (_is_tensor(n) and dead_columns(g) > 0)
-
-
-def magnitude(n: Any, g: Any) -> float:
-    """|grad| for a scalar, the L2 norm for a tensor gradient."""
-    if not _is_tensor(n):
-        return abs(float(g))
-    return float(np.linalg.norm(np.asarray(g, dtype=np.float64)))
 
 
 def op_label(fn: Any, consts: list[Any]) -> str:
     """The op's symbol, followed by its short non-Node arguments (`** 2`, `Sum axis`)."""
-    base = _OP_SYMBOLS.get(type(fn).__name__, fn.name)
+    base = _OP_SYMBOLS.get(getattr(fn, "kind", type(fn).__name__), fn.name)
     extra = [repr(c) if not isinstance(c, float) else f"{c:g}" for c in consts
              if c is not None and not isinstance(c, (bool, np.ndarray, np.dtype))]
     extra = [e for e in extra if len(e) <= 14]
     return " ".join([base, *extra])
-
-
-# ---------------------------------------------------------------- heat
-
-class Heat:
-    """Maps log10 of a gradient magnitude onto the palette, whole decades at the ends."""
-
-    def __init__(self, mags: list[float]) -> None:
-        logs = [math.log10(m) for m in mags if m > 0 and math.isfinite(m)]
-        self.lo = math.floor(min(logs)) if logs else 0
-        self.hi = math.ceil(max(logs)) if logs else 1
-        if self.hi <= self.lo:
-            self.hi = self.lo + 1
-
-    def color(self, m: float) -> str:
-        """Fill colour for magnitude `m` (> 0)."""
-        if not math.isfinite(m):
-            return _PALETTE[-1]
-        t = (math.log10(m) - self.lo) / (self.hi - self.lo)
-        return _mix(min(max(t, 0.0), 1.0))
-
-    def legend(self) -> str:
-        """An HTML-like table: one cell per decade, plus the zero-gradient flag."""
-        decades = list(range(self.lo, self.hi + 1))
-        if len(decades) > 9:  # keep the legend readable for wide ranges
-            stride = math.ceil(len(decades) / 8)
-            decades = decades[::stride] + ([self.hi] if decades[-1] != self.hi else [])
-        fills = [self.color(10.0 ** d) for d in decades]
-        cells = "".join(f'<TD BGCOLOR="{c}"><FONT COLOR="{_text_color(c)}">1e{d}</FONT></TD>'
-                        for c, d in zip(fills, decades))
-        n = len(decades)
-        return ('<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4">'
-                f'<TR><TD COLSPAN="{n}"><B>gradient magnitude</B> (|grad|, or norm)</TD></TR>'
-                f"<TR>{cells}</TR>"
-                f'<TR><TD COLSPAN="{n}" BGCOLOR="{_ZERO_FILL}" COLOR="{_ZERO_EDGE}">'
-                '<FONT COLOR="#b00000">red dashed border: gradient exactly 0, or a whole column '
-                'of it (dead ReLU units)'
-                "</FONT></TD></TR></TABLE>>")
-
-
-def _mix(t: float) -> str:
-    pos = t * (len(_PALETTE) - 1)
-    i = min(int(pos), len(_PALETTE) - 2)
-    f = pos - i
-    a, b = _PALETTE[i], _PALETTE[i + 1]
-    rgb = [round(int(a[k:k + 2], 16) * (1 - f) + int(b[k:k + 2], 16) * f) for k in (1, 3, 5)]
-    return "#" + "".join(f"{c:02x}" for c in rgb)
-
-
-def _text_color(fill: str) -> str:
-    r, g, b = (int(fill[k:k + 2], 16) for k in (1, 3, 5))
-    return "white" if 0.299 * r + 0.587 * g + 0.114 * b < 120 else "black"
-
-
-# ---------------------------------------------------------------- emission

@@ -91,7 +91,7 @@ class ModuleTrace:
 
     def owner(self, fn: Function) -> str | None:
         """The module path that made `fn`, or None when it was made outside every module."""
-        return self.fn_owner.get(id(fn))
+        return self.fn_owner.get(getattr(fn, "orig", None) or id(fn))
 
 
 def _flatten(x: Any) -> Iterator[Any]:
@@ -158,12 +158,18 @@ def assign_modules(graph: Graph, trace: ModuleTrace) -> tuple[list[str | None], 
         owner = trace.owner(fn)
         if owner is None:
             for ni, _ in graph.fn_inputs[fi]:
-                if ni >= 0 and id(graph.nodes[ni]) in trace.param_owner:
-                    owner = trace.param_owner[id(graph.nodes[ni])]
+                key = _key(graph.nodes[ni]) if ni >= 0 else None
+                if key in trace.param_owner:
+                    owner = trace.param_owner[key]
                     break
         fn_mod.append(owner)
-    node_mod: list[str | None] = [trace.param_owner.get(id(n)) for n in graph.nodes]
+    node_mod: list[str | None] = [trace.param_owner.get(_key(n)) for n in graph.nodes]
     for fi, outs in enumerate(graph.fn_outputs):
         for ni in outs:
             node_mod[ni] = fn_mod[fi]
     return node_mod, fn_mod
+
+
+def _key(node: Any) -> int:
+    """The id a trace knows a node by (a skeleton's node stands for the original)."""
+    return getattr(node, "key", None) or id(node)

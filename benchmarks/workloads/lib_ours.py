@@ -21,33 +21,40 @@ def _sgd(params: list[Any], lr: float) -> None:
         p.grad = None
 
 
-def w1(x: np.ndarray, y: np.ndarray, params: list[np.ndarray], lr: float) -> Callable[[], float]:
-    """784-256-256-10 ReLU MLP, log_softmax + NLL via indexing, SGD."""
+def w1_step(x: np.ndarray, y: np.ndarray, params: list[np.ndarray], lr: float
+            ) -> Callable[[], Any]:
+    """784-256-256-10 ReLU MLP, log_softmax + NLL via indexing, SGD; returns the loss Tensor."""
     w1_, b1, w2, b2, w3, b3 = ps = [ag.Tensor(p.copy(), requires_grad=True) for p in params]
     xt = ag.Tensor(x)
     rows = np.arange(x.shape[0])
 
-    def step() -> float:
+    def step() -> Any:
         h = (xt @ w1_ + b1).relu()
         h = (h @ w2 + b2).relu()
         logp = (h @ w3 + b3).log_softmax(axis=-1)
         loss = -logp[rows, y].mean()
         loss.backward()
         _sgd(ps, lr)
-        return loss.item()
+        return loss
 
     return step
 
 
-def w2(
+def w1(x: np.ndarray, y: np.ndarray, params: list[np.ndarray], lr: float) -> Callable[[], float]:
+    """W1's step, returning the loss as a float."""
+    step = w1_step(x, y, params, lr)
+    return lambda: step().item()
+
+
+def w2_step(
     x: np.ndarray, y: np.ndarray, params: list[np.ndarray], lr: float, alpha: float
-) -> Callable[[], float]:
-    """2-16-16-1 ReLU MLP, mean hinge loss + L2 on every parameter, SGD."""
+) -> Callable[[], Any]:
+    """2-16-16-1 ReLU MLP, mean hinge loss + L2 on every parameter, SGD; returns the loss."""
     w1_, b1, w2_, b2, w3, b3 = ps = [ag.Tensor(p.copy(), requires_grad=True) for p in params]
     xt = ag.Tensor(x)
     yt = ag.Tensor(y)
 
-    def step() -> float:
+    def step() -> Any:
         h = (xt @ w1_ + b1).relu()
         h = (h @ w2_ + b2).relu()
         s = h @ w3 + b3
@@ -57,14 +64,22 @@ def w2(
         loss = (1.0 - yt * s).relu().mean() + alpha * reg
         loss.backward()
         _sgd(ps, lr)
-        return loss.item()
+        return loss
 
     return step
 
 
+def w2(
+    x: np.ndarray, y: np.ndarray, params: list[np.ndarray], lr: float, alpha: float
+) -> Callable[[], float]:
+    """W2's step, returning the loss as a float."""
+    step = w2_step(x, y, params, lr, alpha)
+    return lambda: step().item()
+
+
 def w3(x: np.ndarray, y: np.ndarray, init: list[float], alpha: float) -> Callable[[], float]:
     """micrograd's demo loop on our Value-based nn.MLP, written as a micrograd user writes it."""
-    import nn
+    from autograd_core import nn
     from benchmarks.workloads.scalar_demo import demo_step
 
     return demo_step(nn.MLP(2, [16, 16, 1]), ag.Value, x, y, init, alpha)

@@ -92,3 +92,28 @@ def w5() -> dict[str, tuple[str, dict[str, Any]]]:
         "fwd": ("a + b", {"a": a, "b": b}),
         "fwdbwd": ("(a + b).backward()", {"a": a, "b": b}),
     }
+
+
+def w6(x: np.ndarray, y: np.ndarray, params: list[np.ndarray], lr: float, momentum: float,
+       batch: int, seed: int) -> Callable[[], float]:
+    """One epoch of the digits MLP: the same shuffles and batches, optim.SGD with momentum."""
+    model = _mlp(params)
+    opt = torch.optim.SGD(model.parameters(), lr=lr, momentum=momentum)
+    rng = np.random.default_rng(seed)
+    xt, yt = torch.from_numpy(x), torch.from_numpy(y)
+    n = x.shape[0]
+
+    def epoch() -> float:
+        order = torch.from_numpy(rng.permutation(n))
+        total = 0.0
+        for start in range(0, n, batch):
+            idx = order[start:start + batch]
+            xb, yb = xt[idx], yt[idx]
+            opt.zero_grad(set_to_none=True)
+            loss = F.cross_entropy(model(xb), yb)
+            loss.backward()
+            opt.step()
+            total += loss.item() * len(idx)
+        return total / n
+
+    return epoch

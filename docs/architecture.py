@@ -62,7 +62,15 @@ LENT = {
     "autograd_core/engine/grad_mode.py": "the grad-mode switch that in-place ops read",
     "autograd_core/checking/checks.py": "the `check` table that the command runs",
     "autograd_core/tensor/ops.py": "numpy's module-level names, for that table",
+    "autograd_core/engine/backprop.py": "the backward loop, whose frames and skeleton switch "
+                                        "compile reads while it records",
+    "autograd_core/_alias.py": "the shadowed-import report that the command prints",
 }
+
+#: Public modules besides a layer's __init__.py, imported by name as PyTorch's are
+#: (torch.nn.functional, nn.init, nn.utils, optim.lr_scheduler; the alias modules).
+PUBLIC_MODULES = {"nn/functional.py", "nn/init.py", "nn/utils.py", "optim/lr_scheduler.py",
+                  "autograd_core/nn.py", "autograd_core/optim.py", "autograd_core/torch.py"}
 
 
 def python_files(root: Path = ROOT) -> dict[str, Path]:
@@ -139,11 +147,31 @@ def import_graph(root: Path = ROOT) -> dict[str, dict[str, int]]:
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
         edges: dict[str, int] = {}
         for line, name, fallback in _imports(tree, module, path.name == "__init__.py"):
+            if name != fallback and fallback in files and _binds(files[fallback],
+                                                                 name.rpartition(".")[2]):
+                name = fallback  # the face's own name (checking's gradcheck function)
             target = "<dynamic>" if name == "<dynamic>" else rel.get(name, rel.get(fallback))
             if target is not None and target != rel[module]:
                 edges.setdefault(target, line)
         graph[rel[module]] = edges
     return graph
+
+
+def _binds(path: Path, name: str) -> bool:
+    """True when the package file `path` (an __init__.py) binds `name` at its top level, so
+    `from package import name` gets that object even where a submodule has the same name."""
+    if path.name != "__init__.py":
+        return False
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in tree.body:
+        # `from .gradcheck import gradcheck` binds another object under the submodule's
+        # name; `from . import init` binds the submodule itself, which is no such case.
+        if isinstance(node, ast.ImportFrom) and node.module and any(
+                (a.asname or a.name) == name for a in node.names):
+            return True
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.name == name:
+            return True
+    return False
 
 
 def layer_of(path: str) -> str | None:
@@ -173,7 +201,8 @@ def layering_problems(graph: dict[str, dict[str, int]]) -> list[str]:
             if b is None or b == a:
                 continue
             if RANK[b] < RANK[a]:
-                if not (dst.endswith("__init__.py") or b == "autograd_core" or dst in LENT):
+                if not (dst.endswith("__init__.py") or b == "autograd_core" or dst in LENT
+                        or dst in PUBLIC_MODULES):
                     problems.append(f"{src}:{line} imports {dst}, a private file of layer {b}: "
                                     f"import it through {b}'s face (its __init__.py), or add "
                                     "the file to LENT in docs/architecture.py")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import string
 import warnings
 from dataclasses import dataclass, field
@@ -203,29 +204,47 @@ class GradientMonitor(Callback):
 
 
 _TEMPLATE_FIELDS = ("epoch",)
+_NAME_MAX = 255  # bytes in one file name on Linux, macOS and Windows file systems
+_SPEC_NUMBER_MAX = 99  # widths and precisions in a format spec: room for any epoch number
 
 
 def _checked_template(path: str) -> str:
     """`path` if it formats with only the allowed fields; a ValueError naming the fault if not.
 
-    Checked when the callback is made, so a typo fails before the first epoch trains.
+    Checked when the callback is made, so a typo fails before the first epoch trains: unknown
+    or nested fields, format specs that do not format or that would make a file name longer
+    than file systems allow, and a suffix whose format cannot hold a checkpoint.
     """
     try:
-        fields = [f for _, f, _, _ in string.Formatter().parse(path) if f is not None]
+        parsed = list(string.Formatter().parse(path))
     except ValueError as e:  # a lone "{" or "}"
         raise ValueError(f"Checkpoint: the path template {path!r} is malformed ({e}); write "
                          "'{{' and '}}' for literal braces") from None
     allowed = ", ".join("{" + f + "}" for f in _TEMPLATE_FIELDS)
-    for f in fields:
+    for _, f, spec, _ in parsed:
+        if f is None:
+            continue
         if f not in _TEMPLATE_FIELDS:
             shown = "{" + f + "}" if f else "{}"
             raise ValueError(f"Checkpoint: the path template {path!r} has the field {shown}; "
                              f"the fields it may use are {allowed}")
+        if spec and ("{" in spec or "}" in spec):
+            raise ValueError(f"Checkpoint: the path template {path!r} has a field inside the "
+                             f"format spec {spec!r}; write the spec out, e.g. {{epoch:03d}}")
+        # before formatting: {epoch:>999999999} would build a gigabyte string
+        if any(int(n) > _SPEC_NUMBER_MAX for n in re.findall(r"\d+", spec or "")):
+            raise ValueError(f"Checkpoint: the path template {path!r} asks for a width or "
+                             f"precision over {_SPEC_NUMBER_MAX} in {{{f}:{spec}}}")
     try:
-        path.format(epoch=0)
-    except (ValueError, TypeError) as e:  # a bad format spec, such as {epoch:q}
+        longest = path.format(epoch=10**9)  # the name at an epoch far beyond any real run
+    except (ValueError, TypeError, OverflowError) as e:  # a bad spec: {epoch:q}, {epoch:c}
         raise ValueError(f"Checkpoint: the path template {path!r} does not format: "
                          f"{e}") from None
+    for part in longest.replace(os.sep, "/").split("/"):
+        if len(os.fsencode(part)) > _NAME_MAX:
+            raise ValueError(f"Checkpoint: the path template {path!r} makes file or folder "
+                             f"names of {len(os.fsencode(part))} bytes (such as "
+                             f"{part[:40]!r}...); file systems allow {_NAME_MAX}")
     if os.path.splitext(path)[1].lower() in (".safetensors", ".pt", ".pth"):
         raise ValueError(f"Checkpoint: {path!r}: a checkpoint holds the model, optimizer, epoch "
                          "and logs, which only the .npz format holds; use an .npz path (and "
@@ -238,19 +257,26 @@ class Checkpoint(Callback):
     """Save the model and optimizer (see `nn.save`) after each epoch, or on improvement.
 
     `path` may contain `{epoch}` (e.g. "ckpt-{epoch:03d}.npz"), the only field; an unknown one
-    is a ValueError here, not after the first epoch. With `monitor` (e.g. 'val_loss') only
-    epochs that improve it are saved. The file holds {"model", "optimizer", "epoch", "logs"}:
+    (or a bad `mode`) is a ValueError here, and a missing folder an error when training begins,
+    not after the first epoch. With `monitor` (e.g. 'val_loss') only epochs that improve it are
+    saved. The file holds {"model", "optimizer", "epoch", "logs"}:
     `ckpt = nn.load(path); model.load_state_dict(ckpt["model"])`.
     """
 
     def __init__(self, path: str | os.PathLike[str], monitor: str | None = None,
                  mode: str = "auto", save_optimizer: bool = True) -> None:
+        if mode not in ("min", "max", "auto"):
+            raise ValueError(f"Checkpoint: mode must be 'min', 'max' or 'auto', got {mode!r}")
         self.path, self.monitor, self.mode = _checked_template(os.fspath(path)), monitor, mode
         self.save_optimizer = save_optimizer
         self.saved: list[str] = []
 
     def on_train_begin(self, state: FitState) -> None:
-        """Reset the best value."""
+        """Reset the best value; check the folder exists before an epoch is spent."""
+        folder = os.path.dirname(self.path.format(epoch=0)) or os.curdir
+        if not os.path.isdir(folder):
+            raise FileNotFoundError(f"Checkpoint: the folder {folder!r} of {self.path!r} does "
+                                    "not exist; create it before training")
         self.best = math.nan
         self.saved = []
 

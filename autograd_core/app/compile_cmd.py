@@ -19,7 +19,7 @@ def build_step(inputs: int, hidden: tuple[int, ...], classes: int, activation: s
                                                  tuple[Any, Any]]:
     """((eager step, its model), (compiled step, its model), (x, y)): one training step on
     twin models (loaded with `weights`, a state dict, when given)."""
-    import nn
+    from autograd_core import nn
 
     from .. import compile as compile_step
     from ..tensor import Tensor
@@ -54,7 +54,7 @@ def build_step(inputs: int, hidden: tuple[int, ...], classes: int, activation: s
 
 def from_checkpoint(path: str) -> dict[str, Any]:
     """build_step's arguments for the model in a checkpoint written by `autograd-core train`."""
-    import nn
+    from autograd_core import nn
 
     ckpt = nn.load(path)
     if not isinstance(ckpt, dict) or "config" not in ckpt or "model" not in ckpt:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 import numpy as np
 
 import autograd_core as ag
-import nn
+from autograd_core import nn
 from benchmarks.workloads import lib_ours_nn
 
 

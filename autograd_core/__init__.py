@@ -22,6 +22,7 @@ from .engine import (
     grad,
     is_anomaly_enabled,
     is_grad_enabled,
+    keep_skeleton,
     no_grad,
     set_grad_enabled,
 )

@@ -32,6 +32,7 @@ PUBLIC_NAMES = {
     "zeros_like",
     # added later, each with the issue that added it
     "renderer", "set_num_threads", "get_num_threads",  # issue 15: drawing without dot; BLAS threads
+    "keep_skeleton",  # issue 15: the drawing skeleton off for a loop that never draws (fit)
     "backprop_animation", "BackpropAnimation",  # issue 16: the animation inline in Jupyter
     "compile", "CompileError", "ConcretizationError",  # issue 18: compiled steps
     # issue 14: PyTorch's everyday surface (creation, random streams, devices and dtypes, and

@@ -220,3 +220,38 @@ def test_a_held_output_keeps_only_a_small_skeleton() -> None:
     # left is x.grad (512 KiB) and five skeletons of a few KiB
     assert grown < 512 * 1024 + 5 * 64 * 1024, grown
     assert "tanh" in ag.to_dot(held[0]).lower()
+
+
+def test_keep_skeleton_false_keeps_none_and_restores_the_setting() -> None:
+    from autograd_core.viz.skeleton import skeleton_of
+
+    loss, _ = mlp_loss()
+    with ag.keep_skeleton(False):
+        loss.backward()
+        with ag.keep_skeleton(True):  # nests: on again inside, off again after
+            inner, _ = mlp_loss()
+            inner.backward()
+    after, _ = mlp_loss()
+    after.backward()
+    assert skeleton_of(loss) is None
+    assert skeleton_of(inner) is not None and skeleton_of(after) is not None
+    # drawn without a skeleton, the freed graph says so instead of failing
+    assert "loss" in ag.to_dot(loss)
+
+
+def test_fit_keeps_no_skeleton_while_it_trains_and_restores_it() -> None:
+    from autograd_core import nn, optim
+
+    seen: list[object] = []
+
+    class Watch(nn.Callback):
+        def on_after_backward(self, state: object) -> None:
+            seen.append(engine.backprop._skeleton[0])
+
+    nn.manual_seed(0)
+    x, y = nn.make_moons(64, noise=0.1, seed=0)
+    model = nn.Sequential(nn.Linear(2, 4), nn.ReLU(), nn.Linear(4, 2))
+    nn.fit(model, nn.functional.cross_entropy, optim.SGD(model.parameters(), lr=0.1),
+           nn.DataLoader(x, y, batch_size=32), epochs=1, progress=False, callbacks=[Watch()])
+    assert seen and all(s is None for s in seen)
+    assert engine.backprop._skeleton[0] is not None  # back on after fit

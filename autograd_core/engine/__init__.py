@@ -6,7 +6,7 @@ honest (in-place version clock, anomaly mode).
 """
 
 from .api import backward, grad
-from .backprop import set_skeleton_maker, toposort
+from .backprop import keep_skeleton, set_skeleton_maker, toposort
 from .function import Function
 from .grad_mode import (
     AnomalyError,
@@ -32,4 +32,5 @@ __all__ = [
     "grad",
     "backward",
     "AnomalyError",
+    "keep_skeleton",
 ]

@@ -33,6 +33,35 @@ _skeleton: list[Any] = [None, 1000]  # [factory or None, ops kept per pass]
 def set_skeleton_maker(maker: Callable[[], Any] | None, limit: int = 1000) -> None:
     """Have backward() hand each op it frees to a `maker()` recorder (None: to nobody)."""
     _skeleton[:] = [maker, limit]
+    if maker is not None:
+        _default_maker[0] = maker
+
+
+class keep_skeleton:  # noqa: N801 - a context manager named like no_grad
+    """`with keep_skeleton(False):` backward() keeps no drawing skeleton inside the block.
+
+    The skeleton costs a few µs per op; a training loop that never draws its graphs can turn it
+    off (`fit` does). Restores the previous setting on exit; nests.
+    """
+
+    def __init__(self, enabled: bool = True) -> None:
+        self.enabled = bool(enabled)
+        self._saved: list[list[Any]] = []
+
+    def __enter__(self) -> keep_skeleton:
+        self._saved.append(list(_skeleton))
+        if not self.enabled:
+            _skeleton[0] = None
+        elif _skeleton[0] is None and _default_maker[0] is not None:
+            _skeleton[0] = _default_maker[0]
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        _skeleton[:] = self._saved.pop()
+
+
+# The recorder the drawings installed, so that keep_skeleton(True) can switch it back on.
+_default_maker: list[Any] = [None]
 
 
 # ---------------------------------------------------------------- the backward pass

@@ -171,3 +171,42 @@ def test_kept_results_and_grads_are_not_overwritten_by_later_replays():
             return Tensor(np.stack([loss.detach().numpy().repeat(2), logits.detach()[0].numpy()]))
         return step, model
     _assert_same(_twin_runs(make), replays=4)
+
+
+@pytest.mark.parametrize("change", ["freeze", "unfreeze", "add_param_group"])
+def test_state_changed_after_recording_is_seen_by_the_replay(change):
+    """requires_grad_(False) on a recorded parameter used to go unnoticed: the replay kept
+    computing and applying its gradient, where the eager step leaves it alone."""
+    def make():
+        model = _mlp()
+        first, rest = list(model[0].parameters()), list(model[2].parameters()) + \
+            list(model[4].parameters())
+        opt = optim.SGD(rest if change == "add_param_group" else model.parameters(),
+                        lr=0.1, momentum=0.9)
+
+        def step(x, y):
+            loss = nn.functional.cross_entropy(model(x), y)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            return loss
+
+        def between(i):
+            if i == 0 and change == "unfreeze":
+                model[0].weight.requires_grad_(False)
+            if i == 3:
+                if change == "freeze":
+                    model[0].weight.requires_grad_(False)
+                elif change == "unfreeze":
+                    model[0].weight.requires_grad_(True)
+                else:
+                    opt.add_param_group({"params": first, "lr": 0.05})
+        step.between = between
+        return step, model
+    made = {}
+
+    def make_and_keep():
+        made["step"], model = make()
+        return made["step"], model
+    _assert_same(_twin_runs(make_and_keep, calls=8, between=lambda i: made["step"].between(i)),
+                 replays=3)

@@ -194,7 +194,7 @@ class Optimizer:
                     g = p.grad._data
                     if set_to_none or p.grad._fn is not None:
                         p.grad = None
-                    elif type(g) is np.ndarray and g.flags.writeable:
+                    elif isinstance(g, np.ndarray) and g.flags.writeable:  # a stand-in too
                         g.fill(0)
                     else:  # a numpy scalar or a read-only array cannot be filled in place
                         p.grad = Tensor._wrap(np.zeros(np.shape(g), dtype=np.result_type(g)))

@@ -289,9 +289,9 @@ def guards(found: Found, args: tuple[Any, ...]) -> list[tuple[Any, ...]]:
 
     Each guard is a tuple for codegen: fn's closure cells and globals name the same objects;
     modules have the same attributes (training, parameters, no hooks); tensors have the same
-    shapes and dtypes and have a .grad exactly when they had one; optimizers have the same
-    groups, hyperparameters (the learning rate excepted: it is read at each replay) and
-    per-parameter state entries.
+    shapes, dtypes and requires_grad and have a .grad exactly when they had one;
+    optimizers have the same groups, hyperparameters (the learning rate excepted: it is
+    read at each replay) and per-parameter state entries.
     """
     arg_ids = {id(a) for a in args}
     g: list[tuple[Any, ...]] = [b for b in found.bindings if not isinstance(b[3], np.ndarray)]
@@ -304,6 +304,7 @@ def guards(found: Found, args: tuple[Any, ...]) -> list[tuple[Any, ...]]:
         if id(t) in arg_ids or not isinstance(t, Tensor):
             continue
         g.append(("shape", t, t._data.shape, t._data.dtype))
+        g.append(("requires_grad", t, bool(t.requires_grad)))  # requires_grad_(False) later
         if t.requires_grad or t.grad is not None:
             g.append(("grad", t, None if t.grad is None else (t.grad.shape, t.grad.dtype)))
     for opt, _name in found.optimizers.values():

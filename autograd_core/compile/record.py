@@ -209,6 +209,8 @@ class Recorder:
 
     def attribute(self, t: Any, name: str) -> Any:
         """`t.name`: a method (recorded when called), a view (t.T) or metadata."""
+        if name == "base" and getattr(t.plain, "base", None) is None:
+            return None  # "is it a view?" (in-place ops ask it): the answer, not the memory
         if name in _ESCAPES:
             raise self.escape(t, f"reading .{name}")
         attr = getattr(t.plain, name)
@@ -277,6 +279,28 @@ class Recorder:
             "or convert values (jax.jit calls this a concretization error). Read values "
             "outside the step: return the tensor and call .item() on the result.")
 
+    def defer_state_writes(self) -> None:
+        """Move a write into state that comes before the step's last library check to just
+        after it, when nothing in between touches what it reads or writes (zero_grad's
+        `.fill(0)` of an old gradient before the forward pass): the replay then hands over
+        to the eager step before it has changed anything, and computes the same values."""
+        last = max((i for i, op in enumerate(self.ops) if op.kind == "guard" or op.shape_guard),
+                   default=-1)
+        moved: list[Op] = []
+        kept: list[Op] = []
+        for i, op in enumerate(self.ops[:last + 1]):
+            if not op.outs and op.writes and op.kind != "rng" and op.kind != "guard" and \
+                    not op.shape_guard and all(w.root is not None and w.root.kind == "state"
+                                               for w in op.writes):
+                mine = {_root_id(v) for v in op.refs() + op.writes}
+                if not any(mine & {_root_id(v) for v in o.refs() + o.writes + o.outs}
+                           for o in self.ops[i + 1:last + 1]):
+                    moved.append(op)
+                    continue
+            kept.append(op)
+        if moved:
+            self.ops[:last + 1] = kept + moved
+
     def check_guard_order(self) -> None:
         """Refuse a library check that comes after the step changed its state: a replay that
         found it going the other way could not undo the update before handing over."""
@@ -302,6 +326,10 @@ class Recorder:
             f"array by {how}, at {self._where()}, where a replay could not follow it (for "
             "instance `plain[...] = traced`, or a C function that reads the memory). Compute "
             "with numpy operations on the array instead.")
+
+
+def _root_id(v: Var) -> int:
+    return v.root.id if v.root is not None else v.id
 
 
 def _root(value: np.ndarray, sources: Any, self_var: Var) -> Var | None:

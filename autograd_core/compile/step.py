@@ -209,6 +209,7 @@ def record(fn: Any, args: tuple[Any, ...], names: list[str], pool: list[np.ndarr
         a, Tensor) else a)), None) for a in args]
     del bargs, ret
     binding.release()
+    rec.defer_state_writes()
     rec.check_guard_order()
     snap.check()
     checks.constants(rec)

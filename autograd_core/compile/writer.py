@@ -79,6 +79,8 @@ class Writer:
                 t = self.obj(g[1])
                 conds.append(f"{t}._data.shape != {g[2]!r}")
                 conds.append(f"{t}._data.dtype != {self.dtype(g[3])}")
+            elif kind == "requires_grad":
+                conds.append(f"{self.obj(g[1])}.requires_grad is not {g[2]}")
             elif kind == "grad":
                 t = self.obj(g[1])
                 conds.append(f"{t}.grad is {'not ' if g[2] is None else ''}None")

@@ -210,3 +210,58 @@ def test_state_changed_after_recording_is_seen_by_the_replay(change):
         return made["step"], model
     _assert_same(_twin_runs(make_and_keep, calls=8, between=lambda i: made["step"].between(i)),
                  replays=3)
+
+
+SCRIPT = '''
+import autograd_core as ag
+from autograd_core import nn, optim
+
+nn.manual_seed(0)
+model = nn.Sequential(nn.Linear(2, 16), nn.ReLU(), nn.Linear(16, 2))
+opt = optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+nn.manual_seed(0)
+twin = nn.Sequential(nn.Linear(2, 16), nn.ReLU(), nn.Linear(16, 2))
+twin_opt = optim.SGD(twin.parameters(), lr=0.1, momentum=0.9)
+
+
+@ag.compile
+def step(x, y):
+    loss = nn.functional.cross_entropy(model(x), y)
+    opt.zero_grad()
+    loss.backward()
+    opt.step()
+    return loss
+
+
+def eager_step(x, y):
+    loss = nn.functional.cross_entropy(twin(x), y)
+    twin_opt.zero_grad()
+    loss.backward()
+    twin_opt.step()
+    return loss
+
+
+x, y = nn.make_moons(100, noise=0.1, seed=0)
+for i in range(8):
+    a, b = step(x, y).item(), eager_step(x, y).item()
+    assert a == b, (i, a, b)
+assert step.stats["replayed"] >= 5, step.stats
+print("ok", step.stats)
+'''
+
+
+def test_a_step_in_a_script_reading_module_globals_replays(tmp_path):
+    # The step reads `model` and `opt` from its module's globals while the library's own
+    # functions read theirs: each globals dict must keep its own name in the replay's checks
+    # (they once shared one, and the first replay died with KeyError: 'model').
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = tmp_path / "train.py"
+    script.write_text(SCRIPT)
+    root = Path(__file__).resolve().parent.parent
+    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                          cwd=tmp_path, env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"},
+                          timeout=120)
+    assert proc.returncode == 0 and "ok" in proc.stdout, proc.stderr[-2000:]

@@ -60,8 +60,9 @@ class Writer:
                     self.consts.ns.setdefault("CELLS", {})[g[4]] = g[1]
                     ref = f"CELLS[{g[4]!r}].cell_contents"
                 else:
-                    self.consts.ns["G"] = g[1]
-                    ref = f"G[{g[2]!r}]"
+                    # one name per globals dict: the step's module and the modules of the
+                    # functions it calls each have their own
+                    ref = f"{self.consts.name(g[1], 'G')}[{g[2]!r}]"
                 conds.append(self.differs(ref, g[3]))
             elif kind == "where_shape":
                 ref = self.where_ref(g[1])
@@ -115,8 +116,7 @@ class Writer:
             name = self.consts.name(holder, "_cell")
             return f"{name}.cell_contents"
         if kind == "global":
-            self.consts.ns["G"] = holder
-            return f"G[{key!r}]"
+            return f"{self.consts.name(holder, 'G')}[{key!r}]"
         h = self.lit(holder)
         if kind == "attr":
             return f"{h}.{key}" if key.isidentifier() else f"getattr({h}, {key!r})"

@@ -400,3 +400,21 @@ def test_explicit_generators_are_their_own_streams() -> None:
         ag.randn(2, generator=1, rng=1)
     with pytest.raises(TypeError, match="integer"):
         ag.manual_seed(1.5)
+
+
+def test_a_kept_grad_keeps_its_values_across_backward_as_the_readme_says() -> None:
+    # A difference kept on purpose (README, "Coming from PyTorch", the `g = p.grad` row):
+    # backward() accumulates into a new .grad, so a reference kept to the old one does not
+    # change under the user (PyTorch adds in place). The sum itself is PyTorch's.
+    p = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    (p * p).sum().backward()
+    g = p.grad
+    (p * 3.0).sum().backward()
+    np.testing.assert_array_equal(g.numpy(), [2.0, 4.0])
+    np.testing.assert_array_equal(p.grad.numpy(), [5.0, 7.0])
+    assert p.grad is not g
+    torch = pytest.importorskip("torch")
+    q = torch.tensor([1.0, 2.0], dtype=torch.float64, requires_grad=True)
+    (q * q).sum().backward()
+    (q * 3.0).sum().backward()
+    np.testing.assert_array_equal(q.grad.numpy(), p.grad.numpy())

@@ -209,3 +209,12 @@ def test_an_import_past_a_layers_face_is_named_unless_the_file_is_lent(tmp_path:
     assert problems == ["autograd_core/tensor/tensor.py:1 imports autograd_core/engine/node.py, "
                         "a private file of layer engine: import it through engine's face (its "
                         "__init__.py), or add the file to LENT in docs/architecture.py"]
+
+
+def test_every_python_file_reads_in_one_sitting() -> None:
+    # The brief: files of about 400 lines. 450 is the hard line; the list names each offender.
+    folders = ("autograd_core", "nn", "optim", "tests", "benchmarks", "docs", "notebooks")
+    long = sorted(f"{p.relative_to(ROOT)}: {n} lines" for folder in folders
+                  for p in (ROOT / folder).rglob("*.py")
+                  if (n := len(p.read_text(encoding="utf-8").splitlines())) > 450)
+    assert not long, "split these files (about 400 lines each): " + "; ".join(long)

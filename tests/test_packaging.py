@@ -101,12 +101,17 @@ def _check_sdist(sdist: Path, tmp: Path) -> Path:
     (src,) = [p for p in tmp.iterdir() if p.is_dir()]
     # The sdist's own tests, from the unpacked folder: all of them collect, and a quick few run.
     r = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                        "--collect-only", "tests"], cwd=src, capture_output=True, text=True,
-                       timeout=600)
+                        "--collect-only", "-rs", "tests"], cwd=src, capture_output=True,
+                       text=True, timeout=600)
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-2000:]
     counts = dict(re.findall(r"^(tests/\S+\.py): (\d+)$", r.stdout, re.M))
+    # A file that skips as a whole (PyTorch's cross-checks, where torch is not installed) is
+    # reported as skipped instead of collected: it was found and read all the same.
+    skipped = set(re.findall(r"^SKIPPED \[\d+\] (tests/\S+\.py):\d+: could not import",
+                             r.stdout, re.M))
     ours = {str(p.relative_to(ROOT)) for p in (ROOT / "tests").glob("test_*.py")}
-    assert ours <= set(counts), f"not collected from the sdist: {sorted(ours - set(counts))}"
+    missing = ours - set(counts) - skipped
+    assert not missing, f"not collected from the sdist: {sorted(missing)}"
     r = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
                         "tests/test_value.py", "tests/test_docstrings.py",
                         "tests/test_anomaly.py"], cwd=src,

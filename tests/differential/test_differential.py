@@ -65,3 +65,23 @@ def test_fuzz_prints_the_summary_line_last() -> None:
     out = io.StringIO()
     n, bad = fuzz.run(3, SEED + 1, out=out)
     assert re.fullmatch(rf"{n} cases, {bad} mismatches", out.getvalue().strip().splitlines()[-1])
+
+
+def test_the_float32_check_catches_lost_precision(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The float32 tolerance allows what a few ulps of rounding per op can do (compare.WOBBLE);
+    # an op that loses digits (exp through float16: about 8 bits instead of 24) must still fail.
+    import numpy as np
+
+    from autograd_core import functions
+
+    agree = [p for p in map(generate, range(300)) if any("exp(" in s.ours for s in p.steps)
+             and not compare.check(p)][:15]
+    assert agree, "no program with exp to plant the bug in"
+
+    def exp_half(ctx, a):  # type: ignore[no-untyped-def]
+        return np.exp(a.astype(np.float16)).astype(a.dtype) if a.dtype == np.float32 \
+            else np.exp(a)
+
+    monkeypatch.setattr(functions.Exp, "forward", exp_half)
+    found = [m for p in agree for m in compare.check(p) if m.dtype == "float32"]
+    assert found, "an exp computed in float16 went unnoticed by the float32 check"

@@ -41,7 +41,8 @@ class keep_skeleton:  # noqa: N801 - a context manager named like no_grad
     """`with keep_skeleton(False):` backward() keeps no drawing skeleton inside the block.
 
     The skeleton costs a few µs per op; a training loop that never draws its graphs can turn it
-    off (`fit` does). Restores the previous setting on exit; nests.
+    off (`fit` does). The setting is process-wide (like `set_skeleton_maker`); the previous one
+    comes back on exit; blocks nest.
     """
 
     def __init__(self, enabled: bool = True) -> None:

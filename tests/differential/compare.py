@@ -74,7 +74,9 @@ def stage_source(prog: Program, stage: str) -> str:
     lines = [f"loss = {_loss(prog)}", f"gs = grads(loss, [{xs}])",
              "R = {" + ", ".join(f"'{s.out}': val(gs[{i}])" for i, s in enumerate(grads)) + "}",
              "loss2 = sum((g * wt(g, 20 + i)).sum() for i, g in enumerate(gs) if needs_grad(g))",
-             "if needs_grad(loss2):",
+             # a NaN second-order objective (a first derivative undefined somewhere, such as
+             # d(a ** b)/db at a < 0) has no derivative to compare (differences.UNDEFINED)
+             "if needs_grad(loss2) and np.isfinite(val(loss2)).all():",
              f"    hs = grads(loss2, [{', '.join(leaves)}], create_graph=False)",
              "    R.update({" + ", ".join(f"'d2 {n}': val(hs[{i}])"
                                           for i, n in enumerate(leaves)) + "})"]

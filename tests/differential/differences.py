@@ -64,7 +64,8 @@ INPLACE_READERS = Difference(
 UNDEFINED = Difference(
     readme="- Where PyTorch's derivative is NaN (a point where it is undefined, such as the second",
     harness="elements where PyTorch's result is NaN are not compared "
-            "(undefined_points_dropped below); everywhere else ours must match. The generator "
+            "(undefined_points_dropped below), and no second derivative is taken of a NaN "
+            "first-order objective; everywhere else ours must match. The generator "
             "draws no std of a (nearly) constant slice (std_is_regular): there PyTorch's "
             "gradient is rounding noise, and ours is 0 for an exact zero variance")
 

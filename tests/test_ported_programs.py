@@ -57,9 +57,10 @@ HARNESS: dict[str, list[tuple[str, str]]] = {
     # RMSprop steps by about lr whatever the gradient's size. The even coefficients' optimum
     # is exactly 0 (sin is odd), so once one gets there (within ~600 steps from any initial
     # weight) its gradient is round-off, and round-off picks the sign of each step: chaos, in
-    # both libraries. 400 steps stop well before that.
+    # both libraries. From the seeded initial weights (the test sets torch's seed) 200 steps
+    # stop well before that; 400 unseeded steps sometimes did not.
     "polynomial_optim": _F64 + [("loss_fn = ", "LOAD(model)\nloss_fn = "),
-                                ("range(2000)", "range(400)")],
+                                ("range(2000)", "range(200)")],
     "polynomial_module": _F64 + [("model = Polynomial3()\n",
                                   "model = Polynomial3()\nLOAD(model)\n")],
     "polynomial_dynamic": _F64 + [("model = DynamicNet()\n", "model = DynamicNet()\nLOAD(model)\n"),
@@ -203,6 +204,10 @@ def test_ported_program_matches_pytorch(program, tmp_path, monkeypatch):
     ported = _edit(src, PORT_EDITS[program], program)
 
     draws = _Draws()
+    # PyTorch's initial weights (replayed into ours) the same every run: with seed 1 the
+    # RMSprop program's even coefficients start >= 0.3 from their optimum 0, so its 200 steps
+    # of about lr = 1e-3 each stay clear of the round-off chaos there (see HARNESS)
+    torch.manual_seed(1)
     torch_default = torch.get_default_dtype()
     theirs, tns = _run(src, draws.recorder(), lambda: torch.set_default_dtype(torch_default))
     ours_default = autograd_core.get_default_dtype()

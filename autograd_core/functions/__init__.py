@@ -12,6 +12,7 @@ from .arithmetic import (
     Add,
     AddScalar,
     Div,
+    DivScalar,
     Maximum,
     Minimum,
     Mul,
@@ -46,7 +47,8 @@ from .reductions import LogSumExp, Max, Min, Prod, Sum
 from .shape import BroadcastTo, Concatenate, Pad, Reshape, SumTo, Transpose, sum_to_array
 
 __all__ = [
-    "Add", "AddScalar", "Sub", "RSubScalar", "Mul", "MulScalar", "Div", "Pow", "PowScalar",
+    "Add", "AddScalar", "Sub", "RSubScalar", "Mul", "MulScalar", "Div", "DivScalar",
+    "Pow", "PowScalar",
     "Maximum", "Minimum", "Where",
     "Neg", "Exp", "Log", "Sqrt", "Abs", "Sin", "Cos", "Tanh", "Sigmoid", "Relu", "Step",
     "Clip", "Sign", "Floor", "Cast",

@@ -63,6 +63,22 @@ class MulScalar(Function):
     backward_raw = backward  # type-free: arrays and Nodes share these operators
 
 
+class DivScalar(Function):
+    """a / c for a Python number c (divided, not multiplied by 1/c: numpy's and PyTorch's
+    rounding, so the mean of equal values is that value)."""
+
+    __slots__ = ()
+    reads_inputs = False
+
+    def forward(ctx, a, c):
+        return a / c
+
+    def backward(ctx, g):
+        return g / ctx.inputs[1], None
+
+    backward_raw = backward  # type-free: arrays and Nodes share these operators
+
+
 class RSubScalar(Function):
     """c - a for a Python number c."""
 

@@ -113,7 +113,9 @@ class MathOps:
         x = _float64_if_integer(self)
         n = _count(self.shape, ax)
         total = fn.Sum._apply1(x, ax, keep)
-        return total * (1.0 / n) if n else total / 0.0  # empty: NaN, as numpy
+        # Divided by n, as numpy and PyTorch do: times 1/n rounds differently (the mean of
+        # three equal values would not be that value, and their variance not 0).
+        return total / float(n) if n else total / 0.0  # empty: NaN, as numpy
 
     def var(self: Tensor, axis: Any = None, unbiased: Any = None, keepdims: Any = None, *,
             correction: Any = None, ddof: Any = None, dim: Any = UNSET,

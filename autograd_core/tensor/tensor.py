@@ -282,6 +282,8 @@ class Tensor(MathOps, ShapeOps, InPlaceOps, TorchSurface, EngineHooks, Node):
         return fn.Mul._apply2(_to_tensor(other, self), self)
 
     def __truediv__(self, other: Any) -> Tensor:
+        if type(other) is float and self._data.dtype.kind == "f":
+            return fn.DivScalar._apply1(self, other)
         return fn.Div._apply2(self, _to_tensor(other, self))
 
     def __rtruediv__(self, other: Any) -> Tensor:

@@ -76,8 +76,8 @@ FLOAT32_ULPS = Difference(
             "compare.WOBBLE ulps of rounding in every op would cause (a float64 run with every "
             "leaf and result moved by that much)")
 
-ALL = [UNDEFINED, FLOAT32_ULPS, INDEXING, SETITEM_REPEATED, AXIS_0D, NUMPY_SPELLINGS, PROMOTION, TIES,
-       INPLACE_READERS]
+ALL = [UNDEFINED, FLOAT32_ULPS, INDEXING, SETITEM_REPEATED, AXIS_0D, NUMPY_SPELLINGS,
+       PROMOTION, TIES, INPLACE_READERS]
 
 
 def setitem_torch(shape: tuple[int, ...], raw_index: Any, target: str, value: str) -> str:

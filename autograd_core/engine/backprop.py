@@ -221,7 +221,7 @@ def _run_backward(roots: Sequence[Any], seeds: Sequence[Any], retain_graph: bool
                     grads[k] = gx if old is None else old + gx
                 i += 1
         for n, value in zip(receivers, new_grads):  # the pass succeeded: now assign them all
-            n.grad = value
+            n._set_grad(value)
     finally:
         mode.enabled = prev
         mode.in_backward = was_in_backward

@@ -99,6 +99,11 @@ class Node:
         engine assigns it once the whole pass has succeeded."""
         raise NotImplementedError
 
+    def _set_grad(self, value: Any) -> None:
+        """Store a `.grad` the engine computed (already of the right kind, shape and dtype), so a
+        front-end may skip the checks its public `.grad` setter makes on user values."""
+        self.grad = value  # type: ignore[attr-defined,misc]
+
 
 def _raise_no_grad(r: Node) -> None:
     raise RuntimeError(

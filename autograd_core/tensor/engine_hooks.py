@@ -96,6 +96,10 @@ class EngineHooks:
         total = old._data + g
         return self._wrap(total if type(total) is np.ndarray else np.asarray(total))
 
+    def _set_grad(self: Tensor, value: Tensor) -> None:
+        # The engine's own result: the checks of the public setter (torch_surface) are for users.
+        self._grad = value
+
     def _check_finite(self: Tensor) -> str | None:
         d = self._data
         if d.dtype.kind != "f" or d.size == 0:

@@ -245,3 +245,18 @@ def test_arithmetic_dtypes_are_numpy_s(dtype: Any, other: Any) -> None:
         except (OverflowError, TypeError):
             continue
         assert op(Tensor(a), other).dtype == want
+
+
+@pytest.mark.parametrize("n", [10, 100])  # below and above the size where relu's raw backward
+def test_relu_blocks_an_infinite_gradient_with_exact_zeros(n: int) -> None:  # multiplies
+    # PyTorch's threshold_backward: where the unit is off the gradient is exactly 0, even when
+    # the incoming gradient is inf or NaN (a product would give NaN there).
+    x = leaf(np.random.default_rng(0).normal(size=(n, n)))
+    g = np.ones((n, n))
+    g[0], g[1] = np.inf, np.nan
+    x.relu().backward(Tensor(g))
+    on = x.data > 0
+    d = x.grad.data
+    assert np.all(d[~on] == 0)
+    assert np.all(np.isinf(d[0][on[0]])) and np.all(np.isnan(d[1][on[1]]))
+    assert np.all(d[2:][on[2:]] == 1.0)

@@ -260,3 +260,15 @@ def test_relu_blocks_an_infinite_gradient_with_exact_zeros(n: int) -> None:  # m
     assert np.all(d[~on] == 0)
     assert np.all(np.isinf(d[0][on[0]])) and np.all(np.isnan(d[1][on[1]]))
     assert np.all(d[2:][on[2:]] == 1.0)
+
+
+def test_the_variance_of_equal_values_is_exactly_zero() -> None:
+    # PyTorch gives exactly 0 (x - mean(x) alone leaves the mean's rounding, 1e-34 for three
+    # copies of 0.1, and relu of that took the other side of its kink: seed 577215, case 395).
+    x = leaf(np.full((3, 2), 0.1))
+    v = x.var(axis=0, correction=0)
+    assert np.all(v.data == 0.0)
+    v.relu().sum().backward()
+    assert np.all(x.grad.data == 0.0)
+    y = leaf(np.broadcast_to(np.array([[2.75, -1.68]]), (3, 2)).copy())
+    assert np.all(y.var(axis=0).data == 0.0) and np.all(y.std(axis=0).data == 0.0)

@@ -130,6 +130,15 @@ class MathOps:
         c = _correction("var", unbiased, correction, ddof)
         ax = _check_axis(ax, self.ndim, "var")
         x = _float64_if_integer(self)
+        if x._data.size and x.ndim:
+            # Shifted by one value of each slice (a constant: the variance does not change), so
+            # a slice of equal values has a variance of exactly 0, as PyTorch's: x - mean(x)
+            # alone leaves the mean's rounding (1e-34 for three copies of 0.1), and relu or std
+            # of that would take the wrong side of their kink.
+            on = set(range(x.ndim)) if ax is None else \
+                {a % x.ndim for a in (ax if isinstance(ax, tuple) else (ax,))}
+            first = tuple(slice(0, 1) if i in on else slice(None) for i in range(x.ndim))
+            x = x - x._wrap(x._data[first].copy())
         d = x - x.mean(ax, keepdims=True)
         n = _count(self.shape, ax)
         dof = n - c  # zero or fewer degrees of freedom: divide by 0, NaN or inf as numpy

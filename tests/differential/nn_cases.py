@@ -105,9 +105,11 @@ def draw_layer(g: Gen) -> Step | None:
         b = g.operand(ns) if g.rng.random() < 0.6 else "None"
         eps = float(g.rng.choice([1e-5, 0.1]))
         deps = tuple(d for d in (x, w, b) if d != "None")
+        # numpy's promotion of the operands (a float64 weight makes a float32 input's
+        # result float64), as every op with several operands (README, Safety)
         return Step(out, f"{out} = F.layer_norm({x}, {ns!r}, {w}, {b}, {eps})",
-                    f"{out} = TF.layer_norm({x}, {ns!r}, {w}, {b}, {eps})", deps, same(x),
-                    frozenset({"nn"}))
+                    f"{out} = TF.layer_norm({x}, {ns!r}, {w}, {b}, {eps})", deps,
+                    promote(*deps), frozenset({"nn"}))
     if len(shape) > 3 or shape[0] * (shape[2] if len(shape) == 3 else 1) < 2:
         return None
     c = shape[1]
@@ -121,8 +123,9 @@ def draw_layer(g: Gen) -> Step | None:
     mom = float(g.rng.choice([0.1, 0.5]))
     deps = tuple(d for d in (x, rm, rv, w, b) if d != "None")
     args = f"{x}, {rm}, {rv}, {w}, {b}, {training}, {mom}, 1e-05"
+    # the operands' promotion; the running statistics are state, read in the input's dtype
     return Step(out, f"{out} = F.batch_norm({args})", f"{out} = TF.batch_norm({args})", deps,
-                same(x), frozenset({"nn"}))
+                promote(*(d for d in (x, w, b) if d != "None")), frozenset({"nn"}))
 
 
 # ---------------------------------------------------------------- losses
